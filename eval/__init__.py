@@ -1,0 +1,1 @@
+"""Offline metrics over judgments (read-only). Metric kernels are pure functions over arrays."""

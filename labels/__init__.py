@@ -1,0 +1,1 @@
+"""The judgment store: every write to DuckDB goes through this package."""

@@ -1,0 +1,57 @@
+"""A real Streamlit server over a demo workspace answers its health check and serves the app."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from workbench.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def test_demo_prepares_once_then_app_serves(tmp_path, capsys):
+    home = tmp_path / "ws"
+    assert main(["demo", "--home", str(home), "--n", "30", "--seed", "2", "--prepare-only"]) == 0
+    assert main(["demo", "--home", str(home), "--n", "30", "--seed", "2", "--prepare-only"]) == 0
+    out = capsys.readouterr().out
+    assert "generating the sample catalog" in out and "catalog already ingested" in out
+
+    port = _free_port()
+    env = dict(os.environ, WORKBENCH_HOME=str(home))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "workbench.cli", "app", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        health = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                health = _get(f"http://127.0.0.1:{port}/_stcore/health")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert health == "ok", f"server did not come up; exit={server.poll()}"
+        assert "<title>" in _get(f"http://127.0.0.1:{port}/")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -1,0 +1,1 @@
+"""The Streamlit workbench and the `workbench` command line."""

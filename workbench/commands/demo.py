@@ -1,0 +1,61 @@
+"""`workbench demo`: make the sample workspace if missing, then serve the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from engine.workspace import Workspace
+from workbench.commands.common import home_option, non_negative_int, port, positive_int, workspace_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "demo",
+        parents=[home_option()],
+        help="make the sample workspace if missing (catalog, index) and serve the app",
+    )
+    p.add_argument("--port", type=port, default=8501, help="port to listen on (default 8501)")
+    p.add_argument("--n", type=positive_int, default=3000, help="sample catalog size (default 3000)")
+    p.add_argument("--seed", type=non_negative_int, default=7, help="sample seed (default 7)")
+    p.add_argument("--prepare-only", action="store_true", help="make the workspace and exit without serving")
+    p.set_defaults(run=run)
+
+
+def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bool = True) -> None:
+    """Bring the sample workspace up to date, step by step; a step already done is skipped."""
+    from engine.catalog import ingest_catalog
+    from engine.index import count_items
+    from sample_data.generate import MANIFEST_NAME, generate_sample
+
+    workspace.create()
+    manifest_path = workspace.sample_dir / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
+    if manifest is None or (manifest["n"], manifest["seed"]) != (n, seed):
+        print(f"[demo] generating the sample catalog: {n} items, seed {seed}", flush=True)
+        manifest = generate_sample(workspace.sample_dir, n=n, seed=seed, overwrite=True, progress=progress)
+    else:
+        print(f"[demo] sample catalog present ({manifest['counts']['items']} items)", flush=True)
+
+    if count_items(workspace) < manifest["counts"]["items"]:
+        print("[demo] ingesting the sample catalog into LanceDB", flush=True)
+        report = ingest_catalog(
+            workspace, workspace.sample_dir, workspace.sample_dir / "items.parquet", progress=progress
+        )
+        print(report.summary(), flush=True)
+        if report.skipped:
+            raise ValueError(f"the generated sample catalog had {len(report.skipped)} bad rows; this is a bug")
+    else:
+        print("[demo] catalog already ingested", flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from workbench.server import serve
+
+    workspace = workspace_from(args)
+    prepare_demo_workspace(workspace, args.n, args.seed, progress=sys.stderr.isatty())
+    if args.prepare_only:
+        return 0
+    return serve(workspace, args.port)

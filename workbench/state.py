@@ -1,0 +1,19 @@
+"""Objects the app shares across reruns and sessions, loaded once per process."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.catalog import ItemPage, list_items
+from engine.workspace import Workspace
+
+
+def workspace() -> Workspace:
+    """The workspace the server was started over (`WORKBENCH_HOME`, set by `workbench app`)."""
+    return Workspace.resolve()
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def catalog_page(root: str, offset: int, limit: int, text: str | None, kind: str | None) -> ItemPage:
+    """One page of the catalog; cached briefly so paging back and forth does not re-read the table."""
+    return list_items(Workspace.resolve(root), offset=offset, limit=limit, text=text, kind=kind)
