@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -74,6 +77,17 @@ def _render_scenes(out: str, jobs: list[tuple[SceneSpec, dict[str, ProductSpec]]
     return boxes
 
 
+@contextlib.contextmanager
+def _forked_workers(workers: int):
+    """A fork-based pool. Not spawn: spawn re-runs the parent's __main__ in each worker, and inside
+    Streamlit (or its AppTest) __main__ is the app page. Workers only render and write JPEGs, so
+    LanceDB's fork warning (about using LanceDB in the child) does not apply to them."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="lancedb fork support is experimental")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool
+
+
 def _prepare_out(out: Path, overwrite: bool) -> None:
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file; give a folder path")
@@ -130,7 +144,7 @@ def generate_sample(
                 boxes.update(done)
                 bar.update(len(done))
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with _forked_workers(workers) as pool:
                 product_futures = [pool.submit(_render_products, str(out), c) for c in product_chunks]
                 scene_futures = [pool.submit(_render_scenes, str(out), c) for c in scene_chunks]
                 for f in product_futures:

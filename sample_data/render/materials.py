@@ -46,15 +46,15 @@ def _cotton(u, v, px, rng, size) -> Texture:
 
 
 def _denim(u, v, px, rng, size) -> Texture:
-    period = 10.0
+    period = 12.0
     twill = _tri((u + v * F32(0.55)) * (px * F32(1 / period)))  # steep diagonal, as a 3/1 twill
     speckle = (rng.random((size, size), dtype=F32) > F32(0.88)) * F32(0.14)  # white weft flecks
     fade = smooth_noise(rng, size, 4)  # worn, lighter patches
-    return Texture(F32(0.98) + F32(0.12) * twill + speckle + F32(0.08) * fade, None)
+    return Texture(F32(0.98) + F32(0.12) * twill + speckle + F32(0.1) * fade, None)
 
 
 def _knit(u, v, px, rng, size) -> Texture:
-    col_w, row_h = 14.0, 10.0
+    col_w, row_h = 16.0, 12.0
     fx = frac(u * (px * F32(1 / col_w))) - F32(0.5)
     rows = v * (px * F32(1 / row_h)) - np.abs(fx) * F32(1.4)  # rows bend into a V in every column
     stitch = _tri(rows)
@@ -64,12 +64,12 @@ def _knit(u, v, px, rng, size) -> Texture:
 
 
 def _leather(u, v, px, rng, size) -> Texture:
-    mottle = F32(0.07) * smooth_noise(rng, size, 5) + F32(0.05) * smooth_noise(rng, size, 30)
+    mottle = F32(0.09) * smooth_noise(rng, size, 5) + F32(0.05) * smooth_noise(rng, size, 30)
     # one round highlight on the upper part of the object, in its own frame
     u0, v0 = rng.uniform(0.3, 0.7), rng.uniform(0.25, 0.5)
     du, dv = u - F32(u0), v - F32(v0)
-    gloss = np.exp(-(du * du + dv * dv) * F32(1 / 0.012))
-    return Texture(F32(0.95) + mottle + F32(0.2) * gloss, F32(0.3) * gloss)
+    gloss = np.exp(-(du * du + dv * dv) * F32(1 / 0.02))
+    return Texture(F32(0.95) + mottle + F32(0.22) * gloss, F32(0.32) * gloss)
 
 
 def _satin(u, v, px, rng, size) -> Texture:
@@ -104,8 +104,8 @@ def _linen(u, v, px, rng, size) -> Texture:
     slubs = slub[row, seg.astype(np.int32) & (n - 1)] * taper * profile
     # creases: linen wrinkles; thin dark lines along the zero contours of a smooth field
     field = smooth_noise(rng, size, 4)
-    crease = np.exp(-field * field * F32(1 / 0.004))
-    return Texture(F32(1.01) + F32(0.03) * cross + F32(0.22) * slubs - F32(0.12) * crease, None)
+    crease = np.exp(-field * field * F32(1 / 0.006))
+    return Texture(F32(1.01) + F32(0.03) * cross + F32(0.22) * slubs - F32(0.15) * crease, None)
 
 
 # (u, v: unit-box coordinates, px: canvas px at 256 per unit-box unit, rng, canvas size) -> Texture

@@ -34,3 +34,11 @@ for start in range(0, len(page.items), COLUMNS):
             st.markdown(f"**{item.title or '(no title)'}**")
             price = f" · ${item.price:,.2f}" if item.price is not None else ""
             st.caption(f"`{item.item_id}` · {item.kind}{price}" + (f" · {item.brand}" if item.brand else ""))
+            with st.expander("Details"):
+                st.write(item.description or "(no description)")
+                if item.tags:
+                    st.markdown("**Tags** " + ", ".join(item.tags))
+                if item.board_titles:
+                    st.markdown("**Saved to** " + "; ".join(item.board_titles))
+                if item.extra:
+                    st.json(item.extra, expanded=False)
