@@ -3,8 +3,8 @@
 Textures change brightness only (the hue of the garment stays its colour) and are sized in
 canvas pixels (at a 256 px canvas), coarse enough to survive downscaling to 64-96 px: denim a
 diagonal twill with flecks and fading, knit chunky chevron rows of V stitches, leather a soft
-mottle under one round glossy highlight, satin broad flowing sheen bands, linen slubby streaks
-and creases, cotton an even, fine, matte weave (which reads as plain at low resolution).
+mottle under one round glossy highlight, satin broad flowing sheen bands, linen uneven slubs
+and pressed-in creases, cotton an even, fine, matte weave (which reads as plain at low resolution).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ class Texture:
     spec: np.ndarray | None  # (h, w) float32 or None for matte materials
 
 
-def smooth_noise(rng: np.random.Generator, size: int, cells: int) -> np.ndarray:
-    """Value noise in [-1, 1]: `cells` x `cells` random values smoothly upsampled to `size`."""
-    grid = Image.fromarray(rng.uniform(-1, 1, (cells + 1, cells + 1)).astype(F32))
+def smooth_noise(rng: np.random.Generator, size: int, cells: int, cells_x: int | None = None) -> np.ndarray:
+    """Value noise in [-1, 1]: a grid of random values (`cells` rows, `cells_x` columns) smoothly upsampled."""
+    grid = Image.fromarray(rng.uniform(-1, 1, (cells + 1, (cells_x or cells) + 1)).astype(F32))
     return np.asarray(grid.resize((size, size), Image.BICUBIC), dtype=F32)
 
 
@@ -54,7 +54,7 @@ def _denim(u, v, px, rng, size) -> Texture:
 
 
 def _knit(u, v, px, rng, size) -> Texture:
-    col_w, row_h = 16.0, 12.0
+    col_w, row_h = 19.0, 13.0
     fx = frac(u * (px * F32(1 / col_w))) - F32(0.5)
     rows = v * (px * F32(1 / row_h)) - np.abs(fx) * F32(1.4)  # rows bend into a V in every column
     stitch = _tri(rows)
@@ -87,7 +87,7 @@ def _satin(u, v, px, rng, size) -> Texture:
 
 
 def _linen(u, v, px, rng, size) -> Texture:
-    period = 7.0
+    period = 8.0
     n = 64
     tx, ty = u * px, v * px
     thread = rng.uniform(0.4, 1.0, (2, n)).astype(F32)  # every thread a little different
@@ -97,15 +97,18 @@ def _linen(u, v, px, rng, size) -> Texture:
     col = np.floor(tx * F32(1 / period)).astype(np.int32) & (n - 1)
     cross = _tri(ty * F32(1 / period)) * thread[0, row] + _tri(tx * F32(1 / period)) * thread[1, col]
     # slubs: thick, uneven stretches of a weft thread, long along the row, tapered at both ends
-    along = tx * F32(1 / 40) + row.astype(F32) * F32(0.37)
+    along = tx * F32(1 / 48) + row.astype(F32) * F32(0.37)
     seg = np.floor(along)
     taper = F32(1) - np.abs(F32(2) * (along - seg) - F32(1))
     profile = F32(0.6) - F32(0.4) * _tri(ty * F32(1 / period))  # fullest mid-thread
     slubs = slub[row, seg.astype(np.int32) & (n - 1)] * taper * profile
-    # creases: linen wrinkles; thin dark lines along the zero contours of a smooth field
-    field = smooth_noise(rng, size, 4)
-    crease = np.exp(-field * field * F32(1 / 0.006))
-    return Texture(F32(1.01) + F32(0.03) * cross + F32(0.22) * slubs - F32(0.15) * crease, None)
+    # wrinkles: troughs along the zero contours of a smooth field, lit from the top left so
+    # each shows a dark and a light side (linen creases wherever it is handled)
+    field = smooth_noise(rng, size, 8, 4)  # stretched: creases run across more than down
+    crease = np.exp(-field * field * F32(1 / 0.012))
+    dy, dx = np.gradient(crease)
+    relief = F32(0.08) * crease - F32(1.2) * (dx + dy)
+    return Texture(F32(1.0) + F32(0.03) * cross + F32(0.3) * slubs - relief, None)
 
 
 # (u, v: unit-box coordinates, px: canvas px at 256 per unit-box unit, rng, canvas size) -> Texture
