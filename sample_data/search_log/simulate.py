@@ -69,7 +69,7 @@ def simulate_search_log(products: Sequence[ProductSpec], seed: int, n_searches: 
     ws = load_words()
     too_many = [f for f in ws.families if len(ws.values[f]) >= 2**DIGIT_BITS]
     if too_many:
-        raise ValueError(f"families {too_many} have {2**DIGIT_BITS - 1}+ values; raise DIGIT_BITS in search_log.py")
+        raise ValueError(f"families {too_many} have {2**DIGIT_BITS - 1}+ values; raise DIGIT_BITS in sample_data/search_log/intents.py")
     codes = product_codes(products, ws)
     k = min(RESULTS_PER_SEARCH, len(products))
     rng = np.random.default_rng([seed, 31])
