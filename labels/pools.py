@@ -1,0 +1,257 @@
+"""Task pools: pooling the top k of several configs, blind and shuffled, with gold tasks mixed in; handing out tasks."""
+
+from __future__ import annotations
+
+import json
+import numbers
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from labels.errors import ConflictError, EmptyQuerySetError, NoRunsError, UnknownNameError, name_list
+from labels.queries import require_query, require_query_set
+from labels.raters import require_rater
+from labels.records import GoldAnswer, PoolReport, Task
+from labels.runs import latest_results_for_pool, next_id, require_config_names
+from labels.scales import check_label, check_mode
+from labels.staging import staged
+
+# An assignment not judged within this time stops counting towards a task's overlap, so that an
+# abandoned task goes to someone else; it is still never given to the same rater again.
+ASSIGNMENT_TTL = timedelta(minutes=30)
+
+
+def _check_int(value: object, what: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{what} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def gold_count(n_regular: int, gold_rate: float) -> int:
+    """Gold tasks to add so that they make up `gold_rate` of the pool: g / (n + g) = rate."""
+    return int(round(n_regular * gold_rate / (1.0 - gold_rate)))
+
+
+def unique_pairs(results: pd.DataFrame) -> list[tuple[str, str]]:
+    """Distinct (query_id, item_id) pairs, sorted, so that the shuffle depends only on the seed."""
+    return sorted(set(zip(results["query_id"], results["item_id"], strict=True)))
+
+
+def shuffle(entries: list, seed: int) -> list:
+    """`entries` in an order fixed by `seed` alone."""
+    order = np.random.default_rng(seed).permutation(len(entries))
+    return [entries[i] for i in order]
+
+
+def choose(candidates: list, n: int, seed: int) -> list:
+    """`n` of the (sorted) candidates, without replacement, chosen by `seed`."""
+    picked = np.random.default_rng([seed, 1]).choice(len(candidates), size=n, replace=False)
+    return [candidates[i] for i in sorted(picked)]
+
+
+def insert_gold(
+    con: duckdb.DuckDBPyConnection, query_id: str, item_id: str, expected_label: int, *, mode: str, note: str | None, now: datetime
+) -> GoldAnswer:
+    """Record the expected label of a (query, item) pair; the same answer again is a no-op, a different one an error."""
+    check_mode(mode)
+    label = check_label(expected_label, mode)
+    require_query(con, query_id)
+    if not isinstance(item_id, str) or not item_id:
+        raise ValueError(f"a gold item id must be a non-empty string, got {item_id!r}")
+    row = con.execute(
+        "SELECT expected_label FROM gold_answers WHERE query_id = ? AND item_id = ? AND mode = ?", [query_id, item_id, mode]
+    ).fetchone()
+    if row is not None and row[0] != label:
+        raise ConflictError(
+            f"({query_id!r}, {item_id!r}) already has the {mode} gold answer {row[0]}, not {label}; "
+            "gold answers do not change: if it was wrong, use another item"
+        )
+    if row is None:
+        con.execute("INSERT INTO gold_answers VALUES (?, ?, ?, ?, ?, ?)", [query_id, item_id, mode, label, note, now])
+    return GoldAnswer(query_id, item_id, mode, label, note)
+
+
+def _gold_candidates(con: duckdb.DuckDBPyConnection, mode: str, pooled: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Gold pairs of the mode that no regular task (stored or in this pool) already shows to raters."""
+    rows = con.execute(
+        """
+        SELECT g.query_id, g.item_id FROM gold_answers g
+        WHERE g.mode = ? AND NOT EXISTS (
+            SELECT 1 FROM tasks t
+            WHERE t.query_id = g.query_id AND t.item_id = g.item_id AND t.mode = g.mode AND NOT t.is_gold)
+        ORDER BY g.query_id, g.item_id
+        """,
+        [mode],
+    ).fetchall()
+    return [pair for pair in rows if pair not in pooled]
+
+
+_POOL_ARROW = pa.schema([("position", pa.int64()), ("query_id", pa.string()), ("item_id", pa.string()), ("is_gold", pa.bool_())])
+
+
+def _store_pool_tasks(
+    con: duckdb.DuckDBPyConnection, entries: list[tuple[str, str, bool]], *, pool_id: int, mode: str, overlap: int, now: datetime
+) -> int:
+    """Create the tasks not stored yet (ids in shuffled order) and link every entry to the pool; returns the new regular tasks."""
+    table = pa.Table.from_pydict(
+        {
+            "position": list(range(len(entries))),
+            "query_id": [e[0] for e in entries],
+            "item_id": [e[1] for e in entries],
+            "is_gold": [e[2] for e in entries],
+        },
+        schema=_POOL_ARROW,
+    )
+    with staged(con, "incoming_pool", table):
+        base = next_id(con, "tasks", "task_id")
+        con.execute(
+            """
+            INSERT INTO tasks
+            SELECT $base + row_number() OVER (ORDER BY p.position) - 1, p.query_id, p.item_id, $mode, p.is_gold, $now
+            FROM incoming_pool p
+            WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.query_id = p.query_id AND t.item_id = p.item_id
+                                                      AND t.mode = $mode AND t.is_gold = p.is_gold)
+            """,
+            {"base": base, "mode": mode, "now": now},
+        )
+        new = con.execute("SELECT count(*) FROM tasks WHERE task_id >= ? AND NOT is_gold", [base]).fetchone()[0]
+        con.execute(
+            """
+            INSERT INTO pool_tasks
+            SELECT $pool_id, t.task_id, CASE WHEN p.is_gold THEN NULL ELSE $overlap END
+            FROM incoming_pool p
+            JOIN tasks t ON t.query_id = p.query_id AND t.item_id = p.item_id AND t.mode = $mode AND t.is_gold = p.is_gold
+            """,
+            {"pool_id": pool_id, "mode": mode, "overlap": overlap},
+        )
+    return int(new)
+
+
+def build_task_pool(
+    con: duckdb.DuckDBPyConnection,
+    query_set: str,
+    config_names: Sequence[str],
+    *,
+    k: int,
+    overlap: int,
+    gold_rate: float,
+    mode: str,
+    seed: int,
+    now: datetime,
+) -> PoolReport:
+    """Pool the top k of each config's latest runs over the query set into blind, shuffled tasks with gold mixed in."""
+    check_mode(mode)
+    k = _check_int(k, "k (results pooled per config and query)", 1)
+    overlap = _check_int(overlap, "overlap (raters per task)", 1)
+    seed = _check_int(seed, "seed", 0)
+    if isinstance(gold_rate, bool) or not isinstance(gold_rate, (int, float)) or not 0 <= gold_rate < 1:
+        raise ValueError(f"gold_rate must be a fraction in [0, 1), got {gold_rate!r}")
+    require_query_set(con, query_set)
+    if isinstance(config_names, str) or not config_names:
+        raise ValueError(f"config_names must be a non-empty list of config names, got {config_names!r}")
+    names = list(dict.fromkeys(require_config_names(con, config_names)))
+    n_queries = con.execute("SELECT count(*) FROM queries WHERE query_set = ?", [query_set]).fetchone()[0]
+    if n_queries == 0:
+        raise EmptyQuerySetError(
+            f"query set {query_set!r} has no queries; add queries with add_queries([...]) and record runs over them first"
+        )
+    results = latest_results_for_pool(con, names, query_set, k)
+    with_runs = set(results["config_name"])
+    missing = [n for n in names if n not in with_runs]
+    if missing:
+        raise NoRunsError(
+            f"config{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} "
+            f"{'have' if len(missing) > 1 else 'has'} no results over the queries of query set {query_set!r}; "
+            f"record runs with record_run(...) first (configs with results over it: {name_list(sorted(with_runs))})"
+        )
+    pairs = unique_pairs(results)
+    gold: list[tuple[str, str]] = []
+    wanted_gold = gold_count(len(pairs), gold_rate) if gold_rate > 0 else 0
+    if gold_rate > 0:
+        candidates = _gold_candidates(con, mode, set(pairs))
+        if not candidates:
+            raise ValueError(
+                f"gold_rate {gold_rate} asks for gold tasks, but there are no {mode} gold answers outside this pool; "
+                "add some with add_gold(query_id, item_id, expected_label, mode=...) or pass gold_rate=0"
+            )
+        gold = choose(candidates, min(wanted_gold, len(candidates)), seed)
+    entries = shuffle([(q, i, False) for q, i in pairs] + [(q, i, True) for q, i in gold], seed)
+    pool_id = next_id(con, "pools", "pool_id")
+    con.execute(
+        "INSERT INTO pools VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [pool_id, query_set, json.dumps(names), mode, k, overlap, float(gold_rate), seed, now],
+    )
+    n_new = _store_pool_tasks(con, entries, pool_id=pool_id, mode=mode, overlap=overlap, now=now)
+    return PoolReport(
+        pool_id=pool_id, query_set=query_set, config_names=tuple(names), mode=mode, k=k, overlap=overlap, seed=seed,
+        n_queries=int(results["query_id"].nunique()), n_pooled=len(results), n_tasks=len(pairs),
+        n_new_tasks=n_new,
+        n_gold=len(gold),
+    )
+
+
+# The first task (in id order, i.e. shuffled pool order) of the mode that this rater has never been
+# given nor judged, and that still wants raters: fewer than its overlap have judged it or hold a
+# fresh assignment. Gold tasks (overlap NULL) go to every rater once.
+_NEXT_TASK = """
+    WITH involvement AS (
+        SELECT task_id, rater_id, true AS engaged FROM judgments
+        UNION
+        SELECT task_id, rater_id, assigned_at >= $fresh_since AS engaged FROM assignments
+    ),
+    per_task AS (
+        SELECT task_id,
+               count(DISTINCT rater_id) FILTER (WHERE engaged) AS engaged,
+               bool_or(rater_id = $rater_id) AS seen
+        FROM involvement GROUP BY task_id
+    ),
+    wanted AS (
+        SELECT task_id, bool_or(overlap IS NULL) AS everyone, max(overlap) AS overlap
+        FROM pool_tasks GROUP BY task_id
+    )
+    SELECT t.task_id, t.query_id, t.item_id, t.mode, t.is_gold
+    FROM tasks t
+    JOIN wanted w USING (task_id)
+    LEFT JOIN per_task p USING (task_id)
+    WHERE t.mode = $mode
+      AND NOT coalesce(p.seen, false)
+      AND (w.everyone OR coalesce(p.engaged, 0) < w.overlap)
+    ORDER BY t.task_id
+    LIMIT 1
+"""
+
+
+def assign_next(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, now: datetime) -> Task | None:
+    """Give the rater the next task that still needs judgments and that they were never given; None when done."""
+    check_mode(mode)
+    require_rater(con, rater_id)
+    row = con.execute(
+        _NEXT_TASK, {"rater_id": rater_id, "mode": mode, "fresh_since": now - ASSIGNMENT_TTL}
+    ).fetchone()
+    if row is None:
+        return None
+    task = Task(*row)
+    con.execute(
+        "INSERT INTO assignments VALUES (?, ?, ?, ?)", [next_id(con, "assignments", "assignment_id"), task.task_id, rater_id, now]
+    )
+    return task
+
+
+def select_task(con: duckdb.DuckDBPyConnection, task_id: object) -> Task:
+    """The task with this id, or an error naming it and the range of known ids."""
+    row = None
+    if isinstance(task_id, numbers.Integral) and not isinstance(task_id, bool):
+        row = con.execute(
+            "SELECT task_id, query_id, item_id, mode, is_gold FROM tasks WHERE task_id = ?", [int(task_id)]
+        ).fetchone()
+    if row is None:
+        low, high, n = con.execute("SELECT min(task_id), max(task_id), count(*) FROM tasks").fetchone()
+        known = f"known task ids are {n} integers from {low} to {high}" if n else "the store has no tasks yet"
+        raise UnknownNameError(
+            f"unknown task id {task_id!r}; {known}. Tasks come from build_task_pool(...) and are handed out by assign_next(...)"
+        )
+    return Task(*row)

@@ -1,0 +1,345 @@
+"""The judgment store: one DuckDB connection per process, writes serialised and each one transaction.
+
+Durability: every write method runs in its own transaction and commits before it returns, so an
+acknowledged write (the call returned) is in DuckDB's write-ahead log and survives the process
+being killed. Concurrency: threads share one store; writes take a per-file lock, reads use their
+own cursor. Only one process can open the file for writing; other processes get StoreLockedError
+(writable opens) or a snapshot copy (read-only opens, with a warning): see `open_store`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from labels import frames, judgments, pools, qrels, queries, raters, runs
+from labels.clock import utc_now
+from labels.connection import connect_file, copy_for_snapshot, write_lock_for
+from labels.errors import ReadOnlyStoreError, StoreLockedError, StoreNotFoundError
+from labels.guideline import select_guideline
+from labels.migrate import apply_migrations, check_schema_current
+from labels.records import ConfigRecord, GoldAnswer, Judgment, PoolReport, QueryRecord, QuerySet, Rater, RunResult, Task
+
+MEMORY = ":memory:"
+
+
+class JudgmentStore:
+    """Raters, queries, runs, task pools and judgments in one DuckDB database. Use `open_store` to make one."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        where: str,
+        read_only: bool,
+        lock_key: str,
+        snapshot_dir: Path | None = None,
+    ):
+        self._con = con
+        self.where = where  # the file (or ":memory:") as shown in messages
+        self.read_only = read_only
+        self.is_snapshot = snapshot_dir is not None
+        self._snapshot_dir = snapshot_dir
+        self._write_lock = write_lock_for(lock_key)
+        self._cursor_lock = threading.Lock()
+        self._writer: duckdb.DuckDBPyConnection | None = None
+        self._closed = False
+        self.clock: Callable[[], datetime] = utc_now  # replaceable in tests
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (and delete a snapshot's copy); the store is unusable afterwards."""
+        if self._closed:
+            return
+        with self._write_lock:
+            self._closed = True
+            if self._writer is not None:
+                self._writer.close()
+            self._con.close()
+        if self._snapshot_dir is not None:
+            shutil.rmtree(self._snapshot_dir, ignore_errors=True)
+
+    def __enter__(self) -> JudgmentStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        kind = "snapshot of " if self.is_snapshot else ""
+        return f"JudgmentStore({kind}{self.where}, read_only={self.read_only})"
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError(f"the judgment store {self.where} is closed; open it again with open_store(...)")
+
+    @contextmanager
+    def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction under the write lock: committed when the block ends, rolled back on any error."""
+        if self.read_only:
+            what = "as a snapshot copy" if self.is_snapshot else "read-only"
+            raise ReadOnlyStoreError(
+                f"the judgment store {self.where} is open {what}; writes need a writable store: "
+                "open_store(path) in the one process that writes (close a running `workbench app` first)"
+            )
+        with self._write_lock:
+            self._check_open()
+            if self._writer is None:
+                self._writer = self._con.cursor()
+            con = self._writer
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one read, so that threads never share one."""
+        self._check_open()
+        with self._cursor_lock:
+            cursor = self._con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def add_rater(
+        self, rater_id: str, name: str, *, role: str = "rater", password: str | None = None,
+        simulated: bool = False, exist_ok: bool = False,
+    ) -> Rater:
+        """Register a rater (the password is stored as a salted PBKDF2 hash); exist_ok returns an identical existing one."""
+        with self._write() as con:
+            return raters.insert_rater(
+                con, rater_id, name, role=role, password=password, simulated=simulated, exist_ok=exist_ok, now=self.clock()
+            )
+
+    def add_query_set(self, name: str, description: str = "", *, exist_ok: bool = False) -> QuerySet:
+        """Create a query set; exist_ok returns an existing one of that name."""
+        with self._write() as con:
+            return queries.insert_query_set(con, name, description, exist_ok=exist_ok, now=self.clock())
+
+    def add_queries(self, records: Sequence[QueryRecord]) -> int:
+        """Store queries (their sets must exist); identical ones already stored are skipped. Returns how many were new."""
+        with self._write() as con:
+            return queries.insert_queries(con, list(records), now=self.clock())
+
+    def record_run(
+        self, config: ConfigRecord, query_id: str, results: Sequence[RunResult], *, model_version: str, index_version: str
+    ) -> int:
+        """Store one ranked result list of `config` for a query (registering the config if new); returns the run id."""
+        with self._write() as con:
+            return runs.insert_run(
+                con, config, query_id, results, model_version=model_version, index_version=index_version, now=self.clock()
+            )
+
+    def add_gold(self, query_id: str, item_id: str, expected_label: int, *, mode: str = "graded", note: str | None = None) -> GoldAnswer:
+        """Record the known label of a (query, item) pair, for gold tasks that check raters."""
+        with self._write() as con:
+            return pools.insert_gold(con, query_id, item_id, expected_label, mode=mode, note=note, now=self.clock())
+
+    def build_task_pool(
+        self, query_set: str, config_names: Sequence[str], *, k: int = 10, overlap: int = 3,
+        gold_rate: float = 0.0, mode: str = "graded", seed: int = 0,
+    ) -> PoolReport:
+        """Pool the top k of the configs' latest runs over a query set into blind tasks, shuffled by seed, with gold mixed in.
+
+        (query, item) pairs are deduplicated across configs, and a pair already pooled earlier
+        reuses its task (and its judgments). Each regular task wants `overlap` raters; each gold
+        task goes to every rater once. Gold tasks make up about `gold_rate` of the pool.
+        """
+        with self._write() as con:
+            return pools.build_task_pool(
+                con, query_set, config_names, k=k, overlap=overlap, gold_rate=gold_rate, mode=mode, seed=seed, now=self.clock()
+            )
+
+    def assign_next(self, rater_id: str, *, mode: str = "graded") -> Task | None:
+        """The next task for this rater, or None when none is left; a task is never given twice to the same rater.
+
+        Unjudged assignments count towards a task's overlap for `pools.ASSIGNMENT_TTL`.
+        """
+        with self._write() as con:
+            return pools.assign_next(con, rater_id, mode=mode, now=self.clock())
+
+    def record_judgment(
+        self, task_id: int, rater_id: str, label: int, *, seconds_spent: float, comment: str | None = None
+    ) -> Judgment:
+        """Append a judgment (committed before this returns); judging a task again adds a row that supersedes the old one."""
+        with self._write() as con:
+            return judgments.insert_judgment(
+                con, task_id, rater_id, label, seconds_spent=seconds_spent, comment=comment, now=self.clock()
+            )
+
+    def bulk_insert_judgments(self, frame: pd.DataFrame) -> int:
+        """Append many judgments in one transaction, all rows checked first (for imports and benchmarks).
+
+        `frame` has the columns task_id, rater_id, label, seconds_spent and optionally comment and
+        judged_at (UTC; default now). Row order is judgment order. Returns the number of rows.
+        """
+        with self._write() as con:
+            return judgments.insert_judgments_bulk(con, frame, now=self.clock())
+
+    def import_qrels(self, rows: Iterable[tuple[str, str, int]], *, source: str, mode: str = "graded") -> int:
+        """Store (query_id, item_id, label) rows as judgments of the pseudo-rater `qrels:<source>`; returns the count."""
+        with self._write() as con:
+            return qrels.import_qrels(con, rows, source=source, mode=mode, now=self.clock())
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def judgments_frame(
+        self, *, include_simulated: bool = True, mode: str | None = None, query_set: str | None = None
+    ) -> pd.DataFrame:
+        """Latest judgment per (task, rater), gold excluded: query_id, query_type, item_id, rater_id, simulated, mode, label, seconds_spent, judged_at."""
+        with self._read() as con:
+            return frames.judgments_frame(con, include_simulated=include_simulated, mode=mode, query_set=query_set)
+
+    def gold_frame(self) -> pd.DataFrame:
+        """Latest judgments of gold tasks: rater_id, task_id, query_id, item_id, mode, label, expected_label."""
+        with self._read() as con:
+            return frames.gold_frame(con)
+
+    def run_results_frame(self, config_names: Sequence[str] | None = None, query_set: str | None = None) -> pd.DataFrame:
+        """Latest run per (config, query): config_name, config_hash, run_id, query_id, query_type, item_id, rank, score."""
+        with self._read() as con:
+            return runs.run_results_frame(con, config_names, query_set)
+
+    def configs(self) -> list[ConfigRecord]:
+        """Every (name, hash) config that has been run."""
+        with self._read() as con:
+            return runs.select_configs(con)
+
+    def query_sets(self) -> list[QuerySet]:
+        """Every query set."""
+        with self._read() as con:
+            return queries.select_query_sets(con)
+
+    def queries(self, query_set: str) -> list[QueryRecord]:
+        """The queries of a query set, by id."""
+        with self._read() as con:
+            return queries.select_queries(con, query_set)
+
+    def query(self, query_id: str) -> QueryRecord:
+        """One query by id."""
+        with self._read() as con:
+            return queries.require_query(con, query_id)
+
+    def raters(self) -> list[Rater]:
+        """Every rater, by id."""
+        with self._read() as con:
+            return raters.select_raters(con)
+
+    def rater(self, rater_id: str) -> Rater:
+        """One rater by id."""
+        with self._read() as con:
+            return raters.require_rater(con, rater_id)
+
+    def task(self, task_id: int) -> Task:
+        """One task by id."""
+        with self._read() as con:
+            return pools.select_task(con, task_id)
+
+    def check_credentials(self, rater_id: str, password: str) -> bool:
+        """Whether `password` is this rater's (False for unknown raters and raters without a credential)."""
+        with self._read() as con:
+            return raters.check_credentials(con, rater_id, password)
+
+    def judgment_history(self, task_id: int, rater_id: str) -> list[Judgment]:
+        """Every judgment of a task by a rater, oldest first (the last one is current)."""
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT task_id, rater_id, label, mode, seconds_spent, comment, is_gold, judged_at, judgment_id "
+                "FROM judgments WHERE task_id = ? AND rater_id = ? ORDER BY judgment_id",
+                [task_id, rater_id],
+            ).fetchall()
+        return [Judgment(*row) for row in rows]
+
+    def guideline(self, mode: str) -> str:
+        """The rating guideline (Markdown) for "graded" or "binary"."""
+        with self._read() as con:
+            return select_guideline(con, mode)
+
+    def count_rows(self, table: str) -> int:
+        """Rows in one of the store's tables (for checks and reports)."""
+        with self._read() as con:
+            known = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if table not in known:
+                raise ValueError(f"unknown table {table!r}; the store's tables are {', '.join(sorted(known))}")
+            return int(con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+
+
+def open_store(path: str | Path, *, read_only: bool = False) -> JudgmentStore:
+    """Open (creating it when writable) the judgment store at `path`, applying pending migrations when writable.
+
+    `path=":memory:"` gives a private in-memory store. A writable open while another process writes
+    raises StoreLockedError. A read-only open while another process writes cannot open the file at
+    all (DuckDB locks it whole), so it warns and returns `snapshot(path)`: a read-only copy as of now.
+    A read-only open of a store at an older schema raises SchemaVersionError: open it writable once.
+    """
+    if str(path) == MEMORY:
+        if read_only:
+            raise ValueError("an in-memory store cannot be opened read-only; open a file, or drop read_only=True")
+        con = duckdb.connect(MEMORY)
+        apply_migrations(con, MEMORY)
+        return JudgmentStore(con, where=MEMORY, read_only=False, lock_key=f"{MEMORY}:{id(con)}")
+    path = Path(path).expanduser().resolve()
+    if read_only and not path.exists():
+        raise StoreNotFoundError(
+            f"no judgment store at {path}; a read-only open needs an existing file. Create it with a writable "
+            "open (open_store(path), or `workbench app` / `workbench demo` in its workspace), or check the path"
+        )
+    if path.is_dir():
+        raise ValueError(f"the judgment store path {path} is a folder; give a file path such as {path / 'judgments.duckdb'}")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con, shared = connect_file(path, read_only=read_only)
+    except StoreLockedError:
+        if not read_only:
+            raise
+        warnings.warn(
+            f"the judgment store {path} is open for writing by another process; reading a snapshot taken now "
+            "(later writes will not show; open again for a fresh one)",
+            stacklevel=2,
+        )
+        return snapshot(path)
+    try:
+        if read_only:
+            check_schema_current(con, str(path))
+        else:
+            apply_migrations(con, str(path))
+    except BaseException:
+        con.close()
+        raise
+    return JudgmentStore(con, where=str(path), read_only=read_only or shared, lock_key=str(path))
+
+
+def snapshot(path: str | Path) -> JudgmentStore:
+    """A read-only store over a private copy of the file and its WAL as of now (works while another process writes).
+
+    The copy lives in a temporary folder that `close()` deletes; writes to the original after the
+    copy was taken do not show.
+    """
+    path = Path(path).expanduser().resolve()
+    copy = copy_for_snapshot(path)
+    try:
+        con = duckdb.connect(str(copy), read_only=True)
+        check_schema_current(con, str(path))
+    except BaseException:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+        raise
+    return JudgmentStore(con, where=str(path), read_only=True, lock_key=str(copy), snapshot_dir=copy.parent)

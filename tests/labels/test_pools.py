@@ -1,0 +1,172 @@
+"""Task pools: pooling and deduplication, blindness, deterministic shuffles, gold mixing, handing out tasks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from labels import EmptyQuerySetError, NoRunsError, QueryRecord, open_store
+from labels.pools import ASSIGNMENT_TTL, gold_count
+
+from .conftest import CONFIGS, POOLED_AT_3, RANKINGS, RATERS, results, seed_store
+
+
+def all_tasks(store):
+    with store._read() as con:
+        return con.execute("SELECT task_id, query_id, item_id, mode, is_gold FROM tasks ORDER BY task_id").fetchall()
+
+
+def test_pool_dedupes_the_top_k_of_every_config(seeded):
+    report = seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=2, seed=1)
+    expected_pairs = {(q, i) for by_query in RANKINGS.values() for q, items in by_query.items() for i in items[:3]}
+    assert report.n_pooled == 2 * 3 * 3  # configs x queries x k
+    assert report.n_tasks == report.n_new_tasks == POOLED_AT_3 == len(expected_pairs)
+    assert {(q, i) for _, q, i, _, _ in all_tasks(seeded)} == expected_pairs
+    assert report.n_queries == 3 and report.n_gold == 0
+
+
+def test_tasks_carry_no_trace_of_their_config(seeded):
+    seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=2, seed=1)
+    with seeded._read() as con:
+        columns = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'tasks'").fetchall()}
+    assert columns == {"task_id", "query_id", "item_id", "mode", "is_gold", "created_at"}
+    # The same pool built with the configs named in the other order is the same, id for id.
+    with open_store(":memory:") as other:
+        seed_store(other)
+        other.build_task_pool("qs", ["B", "A"], k=3, overlap=2, seed=1)
+        assert all_tasks(other) == all_tasks(seeded)
+
+
+def test_shuffle_depends_on_the_seed_only(seeded):
+    seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=2, seed=1)
+    first = all_tasks(seeded)
+    with open_store(":memory:") as again, open_store(":memory:") as reseeded:
+        seed_store(again)
+        seed_store(reseeded)
+        again.build_task_pool("qs", ["A", "B"], k=3, overlap=2, seed=1)
+        reseeded.build_task_pool("qs", ["A", "B"], k=3, overlap=2, seed=2)
+        assert all_tasks(again) == first
+        assert [t[1:] for t in all_tasks(reseeded)] != [t[1:] for t in first]
+    # not simply sorted: the seeded order differs from (query, item) order
+    assert [t[1:3] for t in first] != sorted(t[1:3] for t in first)
+
+
+def test_a_second_pool_reuses_existing_tasks(seeded):
+    seeded.build_task_pool("qs", ["A"], k=3, overlap=1, seed=1)
+    report = seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=2, seed=1)
+    assert report.n_tasks == POOLED_AT_3
+    assert report.n_new_tasks == POOLED_AT_3 - 3 * 3  # A's top 3 of each query were pooled already
+    assert len(all_tasks(seeded)) == POOLED_AT_3
+
+
+@pytest.mark.parametrize("n, rate, expected", [(13, 0.0, 0), (13, 0.1, 1), (18, 0.1, 2), (10, 0.5, 10), (4, 0.2, 1)])
+def test_gold_count_makes_gold_the_given_share(n, rate, expected):
+    assert gold_count(n, rate) == expected == round(n * rate / (1 - rate))
+
+
+def test_gold_tasks_are_mixed_in_and_go_to_every_rater(seeded):
+    for item, label in (("g1", 4), ("g2", 0), ("g3", 2)):
+        seeded.add_gold("q1", item, label)
+    report = seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=1, gold_rate=0.15, seed=3)
+    assert report.n_gold == round(POOLED_AT_3 * 0.15 / 0.85) == 2
+    gold = [t for t in all_tasks(seeded) if t[4]]
+    assert len(gold) == 2 and {t[2] for t in gold} <= {"g1", "g2", "g3"}
+    seen = {r: [] for r in RATERS}
+    for rater in RATERS:
+        while (task := seeded.assign_next(rater)) is not None:
+            seen[rater].append(task)
+            seeded.record_judgment(task.task_id, rater, 2, seconds_spent=1.0)
+    for rater in RATERS:  # every rater got both gold tasks, once
+        assert sorted(t.task_id for t in seen[rater] if t.is_gold) == sorted(t[0] for t in gold)
+    regular = [t.task_id for r in RATERS for t in seen[r] if not t.is_gold]
+    assert sorted(regular) == sorted(t[0] for t in all_tasks(seeded) if not t[4])  # overlap 1: each once
+
+
+def test_gold_rate_without_gold_answers_is_an_error(seeded):
+    with pytest.raises(ValueError, match=r"no graded gold answers.*add_gold"):
+        seeded.build_task_pool("qs", ["A"], k=3, gold_rate=0.1)
+
+
+def test_assign_next_respects_overlap_and_never_repeats(seeded):
+    seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=2, seed=1)
+    given = {r: [] for r in RATERS}
+    active = list(RATERS)
+    while active:
+        for rater in list(active):
+            task = seeded.assign_next(rater)
+            if task is None:
+                active.remove(rater)
+                continue
+            given[rater].append(task.task_id)
+            seeded.record_judgment(task.task_id, rater, 1, seconds_spent=1.0)
+    for rater in RATERS:
+        assert len(given[rater]) == len(set(given[rater]))  # never the same task twice
+    counts = {}
+    for ids in given.values():
+        for task_id in ids:
+            counts[task_id] = counts.get(task_id, 0) + 1
+    assert len(counts) == POOLED_AT_3 and set(counts.values()) == {2}
+    assert sum(len(v) for v in given.values()) == 2 * POOLED_AT_3
+
+
+def test_an_unjudged_assignment_is_not_given_again_and_holds_the_task_for_a_while(seeded):
+    seeded.build_task_pool("qs", ["A"], k=1, overlap=1, seed=1)  # 3 tasks, one rater each
+    first = seeded.assign_next("r1")
+    second = seeded.assign_next("r1")  # r1 skipped the first: a new one, never the same
+    assert second.task_id != first.task_id
+    other = seeded.assign_next("r2")  # the two held tasks are taken; r2 gets the third
+    assert other.task_id not in {first.task_id, second.task_id}
+    assert seeded.assign_next("r3") is None
+    now = seeded.clock()
+    seeded.clock = lambda: now + ASSIGNMENT_TTL + timedelta(seconds=1)  # r1's assignments go stale
+    assert seeded.assign_next("r3").task_id == first.task_id
+
+
+def test_assign_next_only_gives_tasks_of_the_mode(seeded):
+    seeded.build_task_pool("qs", ["A"], k=1, overlap=1, mode="binary", seed=1)
+    assert seeded.assign_next("r1", mode="graded") is None
+    assert seeded.assign_next("r1", mode="binary").mode == "binary"
+
+
+def test_empty_query_set_is_an_error_naming_it(seeded):
+    seeded.add_query_set("empty")
+    with pytest.raises(EmptyQuerySetError, match="query set 'empty' has no queries"):
+        seeded.build_task_pool("empty", ["A"], k=3)
+
+
+def test_config_without_runs_over_the_set_is_an_error(seeded):
+    seeded.add_query_set("other")
+    seeded.add_queries([QueryRecord("o1", "other", "text", "a hat")])
+    seeded.record_run(CONFIGS["A"], "o1", results(["h1"]), model_version="m", index_version="i")
+    with pytest.raises(NoRunsError, match=r"config 'B' has no results over the queries of query set 'other'.*record_run"):
+        seeded.build_task_pool("other", ["A", "B"], k=3)
+
+
+@pytest.mark.parametrize(
+    "query_set, configs, message",
+    [
+        ("nope", ["A"], r"unknown query set 'nope'; known query sets are qs"),
+        ("qs", ["A", "C"], r"unknown config name 'C'; known configs are A, B"),
+        ("qs", [], r"non-empty list of config names"),
+        ("qs", "A", r"non-empty list of config names"),
+    ],
+)
+def test_unknown_names_are_errors(seeded, query_set, configs, message):
+    with pytest.raises(ValueError, match=message):
+        seeded.build_task_pool(query_set, configs, k=3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"k": 0}, r"k \(results pooled per config and query\) must be an integer >= 1, got 0"),
+        ({"overlap": 0}, r"overlap \(raters per task\) must be an integer >= 1, got 0"),
+        ({"gold_rate": 1.0}, r"gold_rate must be a fraction in \[0, 1\), got 1.0"),
+        ({"mode": "stars"}, r"unknown rating mode 'stars'; known modes are graded, binary"),
+    ],
+)
+def test_bad_pool_settings_are_errors(seeded, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        seeded.build_task_pool("qs", ["A"], **{"k": 3, **kwargs})
+    assert all_tasks(seeded) == []

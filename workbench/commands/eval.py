@@ -1,0 +1,255 @@
+"""`workbench eval`: metrics from the judgments (report, agreement), TREC evaluation and TREC files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from workbench.commands.common import home_option, positive_int, workspace_from
+
+TREC_LINE_WIDTH = 22  # trec_eval prints measure names left-aligned in 22 characters
+
+
+def _measure_list(text: str) -> list[str]:
+    """An argparse type: comma-separated registry measures, each checked against the registry."""
+    from eval import UnknownMeasureError, parse_measure
+
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected measures separated by commas, e.g. P@10,nDCG@10")
+    try:
+        return [str(parse_measure(name)) for name in names]
+    except UnknownMeasureError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _config_list(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected config names separated by commas, e.g. baseline,full; got {text!r}")
+    return names
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from eval import AGGREGATIONS, DEFAULT_MEASURES, DEFAULT_RESAMPLES, TREC_MEASURES, known_measures
+
+    parser = sub.add_parser(
+        "eval",
+        help="metrics from the judgments, with significance; TREC evaluation and qrels/run files",
+        description="Offline metrics. `eval trec` needs no workspace; the other sub-commands read the "
+        "workspace's judgments.duckdb (read-only, except import-qrels).",
+    )
+    commands = parser.add_subparsers(dest="eval_command", metavar="SUBCOMMAND", required=True)
+
+    trec = commands.add_parser(
+        "trec", help="evaluate a TREC run file against a qrels file, as trec_eval does",
+        description="Metrics of a TREC run (qid Q0 docid rank score tag) against qrels (qid 0 docid rel), "
+        "computed as trec_eval computes them: documents ordered by score, ties by docid descending, unjudged "
+        "documents not relevant, only the run's queries that have qrels.",
+    )
+    trec.add_argument("--qrels", required=True, help="qrels file: qid 0 docid rel")
+    trec.add_argument("--run", dest="run_file", metavar="RUN", required=True, help="run file: qid Q0 docid rank score tag")
+    trec.add_argument("--level", type=int, default=1,
+                      help="minimum relevance counted relevant by binary measures (trec_eval's -l; default 1)")
+    trec.add_argument("--measures", type=lambda t: [m.strip() for m in t.split(",") if m.strip()],
+                      default=list(TREC_MEASURES), help=f"trec_eval measure names (default {','.join(TREC_MEASURES)})")
+    trec.add_argument("--per-query", action="store_true", help="also print each query's values (trec_eval's -q)")
+    trec.add_argument("--json", action="store_true",
+                      help='one object a line: {"measure": "P_10", "query": "301", "value": 0.3}; query "all" is the mean')
+    trec.set_defaults(run=run_trec)
+
+    report = commands.add_parser(
+        "report", parents=[home_option()],
+        help="every measure per config and query type, with a paired bootstrap CI and p-value for two configs",
+        description=f"Measures (from the registry: {known_measures()}) computed from the judgments; "
+        "with two configs, the second is compared against the first.",
+    )
+    report.add_argument("--configs", type=_config_list, required=True, help="one or two config names: A or A,B")
+    report.add_argument("--query-set", default=None, help="only the queries of this query set")
+    report.add_argument("--measures", type=_measure_list, default=list(DEFAULT_MEASURES),
+                        help=f"comma-separated (default {','.join(DEFAULT_MEASURES)}); known: {known_measures()}")
+    report.add_argument("--aggregate", choices=AGGREGATIONS, default="mean",
+                        help="how several raters' labels of one result become one grade (default mean; "
+                        "majority breaks ties towards the lower grade)")
+    report.add_argument("--relevance-level", type=int, default=3,
+                        help="graded labels >= this count relevant for P, R, map and recip_rank (default 3)")
+    report.add_argument("--mode", choices=("graded", "binary"), default="graded", help="which labels (default graded)")
+    report.add_argument("--exclude-simulated", action="store_true", help="leave out simulated raters' judgments")
+    report.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and permutation draws (default 0)")
+    report.add_argument("--resamples", type=positive_int, default=DEFAULT_RESAMPLES,
+                        help=f"bootstrap and permutation resamples (default {DEFAULT_RESAMPLES})")
+    report.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    report.set_defaults(run=run_report)
+
+    agreement = commands.add_parser(
+        "agreement", parents=[home_option()],
+        help="agreement between raters: weighted kappa per pair, Fleiss' kappa, Krippendorff's alpha, bias, gold",
+    )
+    agreement.add_argument("--query-set", default=None, help="only the queries of this query set")
+    agreement.add_argument("--mode", choices=("graded", "binary"), default="graded", help="which labels (default graded)")
+    agreement.add_argument("--exclude-simulated", action="store_true", help="leave out simulated raters")
+    agreement.add_argument("--json", action="store_true", help="print one JSON object")
+    agreement.set_defaults(run=run_agreement)
+
+    export_qrels = commands.add_parser(
+        "export-qrels", parents=[home_option()], help="write the judgments as a TREC qrels file",
+        description="One line per judged (query, item): the raters' labels aggregated to a whole number.",
+    )
+    export_qrels.add_argument("--out", required=True, help="the qrels file to write")
+    export_qrels.add_argument("--query-set", default=None, help="only the queries of this query set")
+    export_qrels.add_argument("--mode", choices=("graded", "binary"), default="graded", help="which labels (default graded)")
+    export_qrels.add_argument("--aggregate", choices=AGGREGATIONS, default="majority",
+                              help="how several raters become one label (default majority; mean and median are "
+                              "rounded half up)")
+    export_qrels.add_argument("--exclude-simulated", action="store_true", help="leave out simulated raters")
+    export_qrels.set_defaults(run=run_export_qrels)
+
+    import_qrels = commands.add_parser(
+        "import-qrels", parents=[home_option()], help="store a TREC qrels file as judgments of the rater qrels:SOURCE",
+    )
+    import_qrels.add_argument("file", help="qrels file: qid 0 docid rel")
+    import_qrels.add_argument("--source", required=True, help="a name for these labels, e.g. trec-2021")
+    import_qrels.add_argument("--mode", choices=("graded", "binary"), default="graded",
+                              help="graded (0-4) or binary (0/1) labels (default graded)")
+    import_qrels.set_defaults(run=run_import_qrels)
+
+    export_run = commands.add_parser(
+        "export-run", parents=[home_option()], help="write a config's latest runs as a TREC run file",
+    )
+    export_run.add_argument("--config", required=True, help="the config name (also the run tag)")
+    export_run.add_argument("--out", required=True, help="the run file to write")
+    export_run.add_argument("--query-set", default=None, help="only the queries of this query set")
+    export_run.add_argument("--score", choices=("original", "rank"), default="original",
+                            help="write the stored scores (default), or scores that keep the stored rank order "
+                            "under trec_eval's sorting (for runs whose scores tie)")
+    export_run.set_defaults(run=run_export_run)
+
+
+# ---- trec --------------------------------------------------------------------------------------------
+
+def run_trec(args: argparse.Namespace) -> int:
+    from eval import evaluate_trec, read_qrels, read_run
+
+    result = evaluate_trec(read_qrels(args.qrels), read_run(args.run_file), level=args.level, measures=args.measures)
+    for measure, query, value in result.rows(per_query=args.per_query):
+        if args.json:
+            print(json.dumps({"measure": measure, "query": query, "value": value}))
+        else:
+            print(f"{measure:<{TREC_LINE_WIDTH}}\t{query}\t{value:.4f}")
+    return 0
+
+
+# ---- store-backed --------------------------------------------------------------------------------------
+
+def _open(args: argparse.Namespace, *, read_only: bool = True):
+    from labels import open_store
+
+    return open_store(workspace_from(args).judgments_path, read_only=read_only)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from eval import build_report
+
+    if len(args.configs) > 2:
+        raise ValueError(f"--configs takes one or two configs (the second is compared with the first), got {len(args.configs)}")
+    with _open(args) as store:
+        runs = store.run_results_frame(args.configs, args.query_set)
+        judgments = store.judgments_frame(include_simulated=not args.exclude_simulated, mode=args.mode,
+                                          query_set=args.query_set)
+    report = build_report(runs, judgments, configs=args.configs, measures=args.measures, aggregate=args.aggregate,
+                          relevance_level=args.relevance_level, seed=args.seed, resamples=args.resamples)
+    print(json.dumps(report.to_dict()) if args.json else report.to_text())
+    return 0
+
+
+def run_agreement(args: argparse.Namespace) -> int:
+    import math
+
+    from eval import fleiss_kappa, gold_accuracy, krippendorff_alpha, pairwise_cohen_kappa, rater_bias
+
+    with _open(args) as store:
+        judgments = store.judgments_frame(include_simulated=not args.exclude_simulated, mode=args.mode,
+                                          query_set=args.query_set)
+        gold = store.gold_frame()
+    if judgments.empty:
+        raise ValueError(f"no {args.mode} judgments to compare; label some results first (workbench app)")
+    gold = gold[gold["mode"] == args.mode]
+    pairs, bias, accuracy = pairwise_cohen_kappa(judgments), rater_bias(judgments), gold_accuracy(gold)
+    fleiss, alpha = fleiss_kappa(judgments), krippendorff_alpha(judgments)
+
+    def clean(value):
+        return None if isinstance(value, float) and math.isnan(value) else value
+
+    if args.json:
+        print(json.dumps({
+            "mode": args.mode, "fleiss_kappa": clean(fleiss), "krippendorff_alpha": clean(alpha),
+            "cohen_kappa": [{k: clean(v) for k, v in row.items()} for row in pairs.to_dict("records")],
+            "bias": [{k: clean(v) for k, v in row.items()} for row in bias.to_dict("records")],
+            "gold": [{k: clean(v) for k, v in row.items()} for row in accuracy.to_dict("records")],
+        }, default=int))
+        return 0
+    print(f"{args.mode} labels: Fleiss' kappa {fleiss:.4f}, Krippendorff's alpha (ordinal) {alpha:.4f}")
+    print("\nquadratic-weighted Cohen's kappa per pair:")
+    print(pairs.to_string(index=False, float_format=lambda v: f"{v:.4f}") if len(pairs) else "  (one rater only)")
+    print("\nbias against the other raters (own label - their mean):")
+    print(bias.to_string(index=False, float_format=lambda v: f"{v:+.4f}"))
+    print("\ngold accuracy:")
+    print(accuracy.to_string(index=False, float_format=lambda v: f"{v:.4f}") if len(accuracy) else "  (no gold judgments)")
+    return 0
+
+
+def run_export_qrels(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from eval import aggregate_judgments, write_qrels
+
+    with _open(args) as store:
+        judgments = store.judgments_frame(include_simulated=not args.exclude_simulated, mode=args.mode,
+                                          query_set=args.query_set)
+    if judgments.empty:
+        raise ValueError(f"no {args.mode} judgments to export" + (f" in query set {args.query_set!r}" if args.query_set else ""))
+    grades = aggregate_judgments(judgments, args.aggregate)
+    qrels = grades.assign(doc_id=grades["item_id"], relevance=np.floor(grades["grade"] + 0.5).astype(np.int64))
+    lines = write_qrels(args.out, qrels[["query_id", "doc_id", "relevance"]])
+    print(f"wrote {lines} qrels lines ({qrels['query_id'].nunique()} queries, {args.aggregate} of "
+          f"{judgments['rater_id'].nunique()} raters) to {args.out}")
+    return 0
+
+
+def run_import_qrels(args: argparse.Namespace) -> int:
+    from eval import read_qrels
+
+    qrels = read_qrels(args.file)
+    rows = list(zip(qrels["query_id"], qrels["doc_id"], (int(r) for r in qrels["relevance"])))
+    with _open(args, read_only=False) as store:
+        count = store.import_qrels(rows, source=args.source, mode=args.mode)
+    print(f"imported {count} {args.mode} judgments of {qrels['query_id'].nunique()} queries from {args.file} "
+          f"as rater qrels:{args.source}")
+    return 0
+
+
+def run_export_run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from eval import trec_order, write_run
+
+    with _open(args) as store:
+        results = store.run_results_frame([args.config], args.query_set)
+    if results.empty:
+        raise ValueError(f"config {args.config!r} has no results" + (f" in query set {args.query_set!r}" if args.query_set else ""))
+    run = results.rename(columns={"item_id": "doc_id"})[["query_id", "doc_id", "rank", "score"]]
+    if args.score == "rank":
+        deepest = run.groupby("query_id")["rank"].transform("max")
+        run = run.assign(score=(deepest - run["rank"] + 1).astype(np.float64))
+    else:
+        reordered = trec_order(run)
+        moved = reordered.merge(run, on=["query_id", "doc_id"], suffixes=("_trec", ""))
+        changed = moved.loc[moved["rank_trec"] != moved.groupby("query_id")["rank"].rank(method="first"), "query_id"]
+        if len(changed):
+            print(f"warning: in {changed.nunique()} queries the scores tie or disagree with the stored ranks, so "
+                  "trec_eval will order them differently; --score rank writes scores that keep the stored order",
+                  file=sys.stderr)
+    lines = write_run(args.out, run, tag=args.config)
+    print(f"wrote {lines} run lines ({run['query_id'].nunique()} queries) of config {args.config} to {args.out}")
+    return 0
