@@ -31,6 +31,8 @@ def test_demo_prepares_once_then_app_serves(tmp_path, capsys):
     assert main(["demo", "--home", str(home), "--n", "30", "--seed", "2", "--prepare-only"]) == 0
     out = capsys.readouterr().out
     assert "generating the sample catalog" in out and "catalog already ingested" in out
+    assert "30 items: 30 images and 30 texts embedded" in out  # first start indexes everything
+    assert "30 items: 0 images and 0 texts embedded, 30 unchanged" in out  # the second embeds nothing
 
     port = _free_port()
     env = dict(os.environ, WORKBENCH_HOME=str(home))

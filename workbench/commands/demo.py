@@ -47,6 +47,22 @@ def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bo
             raise ValueError(f"the generated sample catalog had {len(report.skipped)} bad rows; this is a bug")
     else:
         print("[demo] catalog already ingested", flush=True)
+    index_demo_workspace(workspace, progress)
+
+
+def index_demo_workspace(workspace: Workspace, progress: bool) -> None:
+    """Embed and index with the committed sample model; incremental, so a second start embeds nothing."""
+    from dataclasses import asdict
+
+    from engine.index.build import build_index
+    from engine.models.clip_encoder import ClipSpec, load_clip
+    from engine.models.text_encoder import load_text_encoder
+
+    print("[demo] indexing (sample image-text model, MiniLM, BM25)", flush=True)
+    spec = ClipSpec()
+    report = build_index(workspace, load_clip(spec), load_text_encoder(), search_log=workspace.sample_dir / "search_log",
+                         progress=progress, load_specs={"clip": asdict(spec), "text": {"name_or_path": None}})
+    print(report.summary(), flush=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,237 @@
+"""`workbench index`: enrich, embed and index the catalog in the LanceDB items table, incrementally."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from engine.index.columns import (
+    CLIP_TEXT_VEC,
+    ENRICHED_TEXT,
+    IMAGE_VEC,
+    INDEX_KEY,
+    LOAD_SPEC_KEY,
+    MODEL_KEY,
+    TEXT_VEC,
+    check_model,
+    derived_fields,
+)
+from engine.index.engagement import NO_ENGAGEMENT, Engagement, load_engagement
+from engine.index.enriched_text import enriched_text
+from engine.index.store import open_items_table
+from engine.index.vector_index import EXACT_LIMIT, VectorIndexPlan, choose_vector_index
+from engine.workspace import Workspace
+
+ATTRIBUTE_FAMILIES = ("category", "color", "pattern", "material", "style", "season", "occasion")
+READ_COLUMNS = ("item_id", "image_path", "title", "description", "tags", "board_titles", "extra")
+COMPARED_COLUMNS = (ENRICHED_TEXT, "image_problem", "attributes", "attributes_source", "impressions", "clicks",
+                    "long_clicks", "saves", "engagement", "engaged_queries")
+
+
+@dataclass
+class IndexReport:
+    items: int = 0
+    embedded_images: int = 0
+    embedded_texts: int = 0
+    unchanged: int = 0
+    image_problems: list[tuple[str, str]] = field(default_factory=list)  # (item_id, why)
+    plans: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [f"{self.items} items: {self.embedded_images} images and {self.embedded_texts} texts embedded, "
+                 f"{self.unchanged} unchanged"]
+        lines += [f"  {col}: {plan}" for col, plan in self.plans.items()]
+        if self.image_problems:
+            lines.append(f"{len(self.image_problems)} images could not be embedded (the items keep their text):")
+            lines += [f"  {item}: {why}" for item, why in self.image_problems[:20]]
+        lines.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items()))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"items": self.items, "embedded_images": self.embedded_images, "embedded_texts": self.embedded_texts,
+                "unchanged": self.unchanged, "image_problems": self.image_problems, "plans": self.plans,
+                "seconds": self.seconds}
+
+
+def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | None = None, rebuild: bool = False,
+                exact_limit: int = EXACT_LIMIT, progress: bool = False, load_specs: dict | None = None) -> IndexReport:
+    """Embed rows whose vectors are missing (all rows with rebuild=True), then refresh the FTS and vector indexes.
+
+    `load_specs` ({"clip": {...}, "text": {...}}) records how to load the models again, for search.
+    """
+    report = IndexReport()
+    t0 = time.perf_counter()
+    table = open_items_table(workspace)
+    if not rebuild:
+        for column, model in ((IMAGE_VEC, clip.identity), (CLIP_TEXT_VEC, clip.identity),
+                              (TEXT_VEC, text_encoder.identity)):
+            check_model(table.schema, column, model)
+    _ensure_columns(table, clip.identity.dim, text_encoder.identity.dim, rebuild)
+    engagement = load_engagement(search_log) if search_log else {}
+    current = table.to_arrow().select([*READ_COLUMNS, *COMPARED_COLUMNS]).to_pylist()
+    vec_present = _present(table, IMAGE_VEC), _present(table, TEXT_VEC)
+    report.items = len(current)
+    report.seconds["read"] = time.perf_counter() - t0
+
+    rows_text, rows_image = [], []
+    updates: dict[str, dict] = {}
+    for row in current:
+        item = row["item_id"]
+        eng = engagement.get(item, NO_ENGAGEMENT)
+        extra = json.loads(row["extra"]) if row["extra"] else {}
+        text = enriched_text(row["title"], row["description"], row["tags"], row["board_titles"], eng.queries,
+                             extra.get("caption"))
+        update = {"item_id": item, ENRICHED_TEXT: text, **_engagement_columns(eng), **_attribute_columns(extra)}
+        needs_text = rebuild or text != row[ENRICHED_TEXT] or item not in vec_present[1]
+        needs_image = rebuild or (item not in vec_present[0] and not row["image_problem"])
+        if needs_text:
+            rows_text.append(item)
+        if needs_image:
+            rows_image.append(row)
+        if needs_text or needs_image or any(update[k] != _comparable(row[k]) for k in update if k != "item_id"):
+            updates[item] = update
+    report.unchanged = report.items - len(updates)
+
+    t1 = time.perf_counter()
+    texts = [updates[i][ENRICHED_TEXT] for i in rows_text]
+    if texts:
+        clip_text = clip.encode_texts(texts, progress=progress)
+        minilm = text_encoder.encode(texts, progress=progress)
+        for i, item in enumerate(rows_text):
+            updates[item][CLIP_TEXT_VEC] = clip_text[i]
+            updates[item][TEXT_VEC] = minilm[i]
+    report.embedded_texts = len(texts)
+    report.seconds["embed_texts"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    vectors, problems = embed_images(clip, workspace.root, rows_image, progress=progress)
+    for item, vec in vectors.items():
+        updates[item][IMAGE_VEC] = vec
+        updates[item]["image_problem"] = None
+    for item, why in problems:
+        updates[item]["image_problem"] = why
+    report.embedded_images, report.image_problems = len(vectors), problems
+    report.seconds["embed_images"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    _write(table, list(updates.values()), clip.identity.dim, text_encoder.identity.dim)
+    _record_models(table, clip.identity, text_encoder.identity, load_specs or {})
+    report.seconds["write"] = time.perf_counter() - t3
+
+    t4 = time.perf_counter()
+    from lancedb.index import FTS
+
+    table.create_index(ENRICHED_TEXT, config=FTS(), replace=True)
+    for column, dim in ((IMAGE_VEC, clip.identity.dim), (CLIP_TEXT_VEC, clip.identity.dim),
+                        (TEXT_VEC, text_encoder.identity.dim)):
+        plan = choose_vector_index(table.count_rows(f"{column} IS NOT NULL"), dim, exact_limit=exact_limit)
+        _apply_plan(table, column, plan)
+        report.plans[column] = plan.describe()
+    report.seconds["indexes"] = time.perf_counter() - t4
+    report.seconds["total"] = time.perf_counter() - t0
+    return report
+
+
+def embed_images(clip, root: Path, rows: Sequence[dict], *, progress: bool, chunk: int = 256):
+    """Embed the rows' images; an unreadable image is reported, not fatal. Returns ({item: vec}, problems)."""
+    from PIL import Image
+    from tqdm import tqdm
+
+    vectors: dict[str, np.ndarray] = {}
+    problems: list[tuple[str, str]] = []
+    bar = tqdm(total=len(rows), desc="embed images", unit="img", disable=not progress)
+    for start in range(0, len(rows), chunk):
+        images, items = [], []
+        for row in rows[start:start + chunk]:
+            path = Path(root) / (row["image_path"] or "")
+            try:
+                with Image.open(path) as im:
+                    images.append(im.convert("RGB"))
+                items.append(row["item_id"])
+            except (OSError, ValueError, Image.DecompressionBombError) as exc:
+                problems.append((row["item_id"], f"cannot read {path}: {exc}"))
+        if images:
+            for item, vec in zip(items, clip.encode_images(images)):
+                vectors[item] = vec
+        bar.update(len(rows[start:start + chunk]))
+    bar.close()
+    return vectors, problems
+
+
+def _comparable(value):
+    """Stored floats come back as float64 and lists as lists: compare like with like."""
+    return round(value, 12) if isinstance(value, float) else value
+
+
+def _present(table, column: str) -> set[str]:
+    return set(table.search().where(f"{column} IS NOT NULL").select(["item_id"]).limit(None)
+               .to_arrow().column("item_id").to_pylist())
+
+
+def _ensure_columns(table, clip_dim: int, text_dim: int, rebuild: bool) -> None:
+    fields = derived_fields(clip_dim, text_dim)
+    vector_names = {IMAGE_VEC, CLIP_TEXT_VEC, TEXT_VEC}
+    if rebuild:  # a new model may have another dimension: drop the old vectors and their metadata
+        stale = [f.name for f in fields if f.name in vector_names and f.name in table.schema.names]
+        if stale:
+            table.drop_columns(stale)
+    missing = [f for f in fields if f.name not in table.schema.names]
+    if missing:
+        table.add_columns(missing)
+
+
+def _engagement_columns(eng: Engagement) -> dict:
+    return {"impressions": eng.impressions, "clicks": eng.clicks, "long_clicks": eng.long_clicks,
+            "saves": eng.saves, "engagement": round(eng.rate, 12), "engaged_queries": list(eng.queries)}
+
+
+def _attribute_columns(extra: dict) -> dict:
+    attrs = {f: extra[f] for f in ATTRIBUTE_FAMILIES if isinstance(extra.get(f), str) and extra[f]}
+    return {"attributes": json.dumps(attrs, sort_keys=True) if attrs else None,
+            "attributes_source": "truth" if attrs else None}
+
+
+def _write(table, updates: list[dict], clip_dim: int, text_dim: int) -> None:
+    """merge_insert by item_id, writing only the columns each row changed (one write per set of columns)."""
+    fields = {f.name: f for f in derived_fields(clip_dim, text_dim)}
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for u in updates:
+        groups.setdefault(tuple(sorted(set(u) - {"item_id"})), []).append(u)
+    for names, rows in groups.items():
+        schema = pa.schema([pa.field("item_id", pa.string(), nullable=False), *(fields[n] for n in names)])
+        table.merge_insert("item_id").when_matched_update_all().execute(pa.Table.from_pylist(rows, schema=schema))
+
+
+def _record_models(table, clip_identity, text_identity, load_specs: dict) -> None:
+    for column, identity, role in ((IMAGE_VEC, clip_identity, "clip"), (CLIP_TEXT_VEC, clip_identity, "clip"),
+                                   (TEXT_VEC, text_identity, "text")):
+        values = {MODEL_KEY: json.dumps(identity.to_dict(), sort_keys=True).encode()}
+        if role in load_specs:
+            values[LOAD_SPEC_KEY] = json.dumps(load_specs[role], sort_keys=True).encode()
+        _set_field_metadata(table, column, values)
+
+
+def _apply_plan(table, column: str, plan: VectorIndexPlan) -> None:
+    has_index = any(column in (idx.columns or []) for idx in table.list_indices())
+    if plan.kind == "exact":
+        if has_index:
+            for idx in table.list_indices():
+                if column in (idx.columns or []):
+                    table.drop_index(idx.name)
+    else:
+        from lancedb.index import IvfPq
+
+        config = IvfPq(distance_type="dot", num_partitions=plan.num_partitions, num_sub_vectors=plan.num_sub_vectors)
+        table.create_index(column, config=config, replace=True)
+    _set_field_metadata(table, column, {INDEX_KEY: json.dumps(plan.__dict__, sort_keys=True).encode()})
+
+
+def _set_field_metadata(table, column: str, values: dict[bytes, bytes]) -> None:
+    table.update_field_metadata({"path": column, "metadata": {k.decode(): v.decode() for k, v in values.items()}})

@@ -1,0 +1,169 @@
+"""open_clip image-text encoder: load any model by name, tag, hub id or local checkpoint; encode in batches."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from engine.models.errors import CheckpointError
+from engine.models.identity import ModelIdentity, file_sha256
+from engine.models.registry import check_clip_name
+from engine.models.sample_model import COMMITTED_CHECKPOINT, SAMPLE_MODEL_NAME, register_sample_model
+
+ImageInput = "str | Path | PIL.Image.Image"
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    name: str = SAMPLE_MODEL_NAME  # open_clip architecture name, hf-hub:ORG/REPO or local-dir:PATH
+    pretrained: str | None = None  # pretrained tag or checkpoint file; None: the sample model's committed checkpoint
+    config: str | None = None  # JSON model config of a custom architecture, registered under the file's stem
+
+    def describe(self) -> str:
+        return self.name if not self.pretrained else f"{self.name} ({self.pretrained})"
+
+
+class ClipEncoder:
+    """An open_clip model with its own preprocessing and tokenizer; every output row is L2-normalised."""
+
+    def __init__(self, model, preprocess, tokenizer, identity: ModelIdentity, *, batch_size: int = 64):
+        self.model = model.eval()
+        self.preprocess = preprocess
+        self.tokenizer = tokenizer
+        self.identity = identity
+        self.batch_size = batch_size
+
+    @property
+    def dim(self) -> int:
+        return self.identity.dim
+
+    def encode_images(self, images: Sequence, *, progress: bool = False) -> np.ndarray:
+        """Embed images given as paths or PIL images (crop a PIL image first for object-level search)."""
+        import torch
+        from tqdm import tqdm
+
+        out = np.empty((len(images), self.dim), dtype=np.float32)
+        with torch.inference_mode():
+            for start in tqdm(range(0, len(images), self.batch_size), desc="embed images", unit="batch",
+                              disable=not progress):
+                batch = [self.preprocess(_as_rgb(im)) for im in images[start:start + self.batch_size]]
+                features = self.model.encode_image(torch.stack(batch))
+                out[start:start + len(batch)] = torch.nn.functional.normalize(features, dim=-1).numpy()
+        return out
+
+    def encode_texts(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """Embed texts with the model's own tokenizer."""
+        import torch
+        from tqdm import tqdm
+
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        step = self.batch_size * 4
+        with torch.inference_mode():
+            for start in tqdm(range(0, len(texts), step), desc="embed texts", unit="batch", disable=not progress):
+                chunk = [str(t) for t in texts[start:start + step]]
+                features = self.model.encode_text(self.tokenizer(chunk))
+                out[start:start + len(chunk)] = torch.nn.functional.normalize(features, dim=-1).numpy()
+        return out
+
+
+def _as_rgb(image):
+    from PIL import Image
+
+    if isinstance(image, (str, Path)):
+        try:
+            with Image.open(image) as im:
+                return im.convert("RGB")
+        except (OSError, Image.DecompressionBombError) as exc:
+            raise ValueError(f"cannot read image {image}: {exc}") from None
+    return image.convert("RGB")
+
+
+@contextlib.contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """Silence open_clip's "initialized partially" and transformers' load report for expected cases."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        import transformers
+
+        previous = transformers.logging.get_verbosity()
+        transformers.logging.set_verbosity_error()
+    except ImportError:  # pragma: no cover
+        previous = None
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        if previous is not None:
+            transformers.logging.set_verbosity(previous)
+
+
+def load_clip(spec: ClipSpec = ClipSpec(), *, batch_size: int = 64) -> ClipEncoder:
+    """Build the model through open_clip's factory and load its weights; errors name the file or name."""
+    import open_clip
+
+    if spec.config:
+        config = Path(spec.config)
+        if not config.is_file():
+            raise FileNotFoundError(f"model config {config} not found; pass a JSON open_clip model config")
+        open_clip.add_model_config(config)
+        if spec.name != config.stem:
+            raise ValueError(f"--clip-config {config} registers the model {config.stem!r}, but --clip-model is "
+                             f"{spec.name!r}; name the model after the file")
+    if spec.name == SAMPLE_MODEL_NAME:
+        return _load_sample(spec, batch_size)
+    check_clip_name(spec.name)
+    pretrained = spec.pretrained
+    checkpoint_sha = ""
+    if pretrained and (Path(pretrained).suffix or "/" in pretrained):
+        path = Path(pretrained)
+        if not path.is_file():
+            raise CheckpointError(f"checkpoint {path} not found; pass an existing file or a pretrained tag of "
+                                  f"{spec.name} ({', '.join(open_clip.list_pretrained_tags_by_model(spec.name)) or 'none'})")
+        checkpoint_sha = file_sha256(path)
+    try:
+        with _quiet_loading():
+            model, _, preprocess = open_clip.create_model_and_transforms(spec.name, pretrained=pretrained)
+    except RuntimeError as exc:
+        if checkpoint_sha:
+            first = str(exc).strip().splitlines()[0][:300]
+            raise CheckpointError(f"checkpoint {pretrained} does not fit the {spec.name} architecture ({first}); "
+                                  "pass the checkpoint made for this model, or the model config it was made with") from None
+        raise CheckpointError(f"cannot load {spec.describe()}: {exc}. Without a network, download the weights "
+                              "elsewhere and pass --clip-pretrained /path/to/weights") from None
+    tokenizer = open_clip.get_tokenizer(spec.name)
+    dim = _embed_dim(model, preprocess)
+    identity = ModelIdentity(spec.name, Path(pretrained).name if checkpoint_sha else (pretrained or ""),
+                             checkpoint_sha, dim)
+    return ClipEncoder(model, preprocess, tokenizer, identity, batch_size=batch_size)
+
+
+def _load_sample(spec: ClipSpec, batch_size: int) -> ClipEncoder:
+    import open_clip
+
+    from engine.models.sample_checkpoint import load_sample_weights
+
+    register_sample_model()
+    checkpoint = Path(spec.pretrained) if spec.pretrained else COMMITTED_CHECKPOINT
+    with _quiet_loading():
+        model, _, preprocess = open_clip.create_model_and_transforms(SAMPLE_MODEL_NAME)
+    info = load_sample_weights(model, checkpoint)
+    tokenizer = open_clip.get_tokenizer(SAMPLE_MODEL_NAME)
+    identity = ModelIdentity(SAMPLE_MODEL_NAME, checkpoint.name, info.checkpoint_sha256,
+                             _embed_dim(model, preprocess))
+    return ClipEncoder(model, preprocess, tokenizer, identity, batch_size=batch_size)
+
+
+def _embed_dim(model, preprocess) -> int:
+    import torch
+    from PIL import Image
+
+    model.eval()  # a forward pass in train mode would move BatchNorm statistics
+    with torch.inference_mode():
+        return int(model.encode_image(preprocess(Image.new("RGB", (32, 32))).unsqueeze(0)).shape[-1])

@@ -1,0 +1,81 @@
+"""`workbench train clip`: train the sample model on a catalog folder, measure it held-out, save the checkpoint."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.models.training.clip_trainer import ClipTrainSettings, train_clip
+from engine.models.training.pairs import TrainingPair, load_pairs
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    checkpoint: Path
+    seconds: float
+    train_items: int
+    held_out_items: int
+    metrics: dict
+
+    def summary(self) -> str:
+        lines = [f"trained {self.train_items} items in {self.seconds:.0f}s; wrote {self.checkpoint}",
+                 f"held-out metrics ({self.held_out_items} items):"]
+        lines += [f"  {k:28s} {v:.3f}" for k, v in self.metrics.items()]
+        return "\n".join(lines)
+
+
+def data_hash(pairs: list[TrainingPair]) -> str:
+    """A hash of what the model saw: ids, image bytes and captions, in a stable order."""
+    from engine.models.identity import file_sha256
+
+    digest = hashlib.sha256()
+    for p in sorted(pairs, key=lambda p: p.item_id):
+        digest.update(json.dumps([p.item_id, file_sha256(p.image_path), p.captions, p.held_out]).encode())
+    return digest.hexdigest()
+
+
+def train_sample_model(catalog_dir: Path, out: Path, settings: ClipTrainSettings = ClipTrainSettings(), *,
+                       progress: bool = True) -> TrainReport:
+    """Train, evaluate on the held-out items (where the catalog has attribute columns) and save."""
+    import open_clip
+
+    from engine.models.clip_encoder import ClipEncoder, _embed_dim, _quiet_loading
+    from engine.models.identity import ModelIdentity
+    from engine.models.sample_checkpoint import save_sample_checkpoint
+    from engine.models.sample_model import SAMPLE_MODEL_NAME, CONFIG_PATH, register_sample_model
+
+    pairs = load_pairs(Path(catalog_dir), holdout_fraction=settings.holdout_fraction)
+    register_sample_model()
+    with _quiet_loading():
+        model, _, preprocess = open_clip.create_model_and_transforms(SAMPLE_MODEL_NAME)
+    tokenizer = open_clip.get_tokenizer(SAMPLE_MODEL_NAME)
+    trained = train_clip(model, tokenizer, pairs, settings, progress=progress)
+    identity = ModelIdentity(SAMPLE_MODEL_NAME, "", "", _embed_dim(model, preprocess))
+    encoder = ClipEncoder(model, preprocess, tokenizer, identity)
+    metrics = held_out_metrics(encoder, [p for p in pairs if p.held_out], progress=progress)
+    save_sample_checkpoint(
+        model, out,
+        architecture=json.loads(CONFIG_PATH.read_text()),
+        data_hash=data_hash(pairs),
+        settings=settings.to_dict(),
+        metrics=metrics,
+        trained_seconds=round(trained.seconds, 1),
+        train_items=trained.train_items,
+        held_out_items=trained.held_out_items,
+    )
+    return TrainReport(Path(out), trained.seconds, trained.train_items, trained.held_out_items, metrics)
+
+
+def held_out_metrics(encoder, held_out: list[TrainingPair], *, progress: bool) -> dict:
+    """The sample-quality metrics over held-out products, or {} for a catalog without attribute columns."""
+    from engine.models.sample_quality import sample_model_quality
+
+    products = [p for p in held_out if p.attributes.get("category")]
+    if not products:
+        return {}
+    vecs = encoder.encode_images([p.image_path for p in products], progress=progress)
+    metrics = sample_model_quality(vecs, [p.attributes for p in products], encoder.encode_texts)
+    return {k: round(v, 4) for k, v in metrics.items()}
+

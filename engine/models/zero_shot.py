@@ -1,0 +1,61 @@
+"""Zero-shot attribute accuracy and text-to-image recall of an image-text model, from embeddings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from engine.models.training.captions import _a
+
+EncodeTexts = Callable[[Sequence[str]], np.ndarray]
+
+
+def prompt(family: str, value: str, category: str) -> str:
+    """"a photo of a red dress": the family's value in front of the item's category (alone for category)."""
+    if family == "category":
+        return f"a photo of {_a(value)} {value}"
+    return f"a photo of {_a(value)} {value} {category}"
+
+
+def zero_shot_accuracy(
+    image_vecs: np.ndarray,
+    truth: Sequence[Mapping[str, str]],
+    family: str,
+    values: Sequence[str],
+    encode_texts: EncodeTexts,
+) -> float:
+    """Share of items whose nearest prompt among the family's values names the true value."""
+    rows = [i for i, t in enumerate(truth) if t.get(family) and t.get("category")]
+    if not rows:
+        raise ValueError(f"no item has a true {family!r} and category; cannot measure zero-shot accuracy")
+    correct = 0
+    by_category: dict[str, list[int]] = {}
+    for i in rows:
+        by_category.setdefault(truth[i]["category"], []).append(i)
+    for category, idx in by_category.items():
+        prompts = encode_texts([prompt(family, v, category) for v in values])
+        best = np.argmax(image_vecs[idx] @ prompts.T, axis=1)
+        correct += sum(values[b] == truth[i][family] for b, i in zip(best, idx))
+    return correct / len(rows)
+
+
+def text_to_image_recall(
+    image_vecs: np.ndarray,
+    truth: Sequence[Mapping[str, str]],
+    queries: Sequence[Mapping[str, str]],
+    encode_texts: EncodeTexts,
+    *,
+    k: int = 10,
+) -> float:
+    """Mean over queries of |relevant in top k| / min(k, |relevant|); relevant = every query attribute matches."""
+    texts = [" ".join(q[f] for f in ("color", "pattern", "material", "category") if f in q) for q in queries]
+    scores = image_vecs @ encode_texts(texts).T  # items x queries
+    total = 0.0
+    for j, q in enumerate(queries):
+        relevant = {i for i, t in enumerate(truth) if all(t.get(f) == v for f, v in q.items())}
+        if not relevant:
+            raise ValueError(f"query {q} has no relevant item; build queries from the evaluated items")
+        top = np.argsort(-scores[:, j], kind="stable")[:k]
+        total += len(relevant.intersection(top.tolist())) / min(k, len(relevant))
+    return total / len(queries)

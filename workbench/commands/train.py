@@ -1,0 +1,46 @@
+"""`workbench train clip`: train the offline sample image-text model on a catalog folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.commands.common import home_option, non_negative_int, positive_int, workspace_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train a model (clip: the offline sample image-text model)",
+                       description="Train models on a catalog. `train clip` trains the sample model's vision tower "
+                                   "against the frozen MiniLM text tower with open_clip's contrastive loss.")
+    models = p.add_subparsers(dest="model", metavar="MODEL", required=True)
+    from engine.models.training.clip_trainer import ClipTrainSettings
+
+    d = ClipTrainSettings()
+    c = models.add_parser("clip", parents=[home_option()], help="train the sample image-text model",
+                          description="Train on a catalog folder with items.parquet beside its images; 10%% of "
+                                      "items are held out and measured. Writes NAME.safetensors and NAME.json.")
+    c.add_argument("--catalog", type=Path, required=True, help="folder with items.parquet and its images")
+    c.add_argument("--out", type=Path, default=None,
+                   help="checkpoint to write (default: WORKSPACE/models/workbench-sample.safetensors)")
+    c.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"default {d.epochs}")
+    c.add_argument("--batch-size", type=positive_int, default=d.batch_size, help=f"default {d.batch_size}")
+    c.add_argument("--lr", type=float, default=d.lr, help=f"peak learning rate (default {d.lr})")
+    c.add_argument("--seed", type=non_negative_int, default=d.seed, help=f"default {d.seed}")
+    c.set_defaults(run=run_clip)
+
+
+def run_clip(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from engine.models.training.clip_trainer import ClipTrainSettings
+    from engine.models.training.train_sample import train_sample_model
+
+    if not 0 < args.lr < 1:
+        raise ValueError(f"--lr must be between 0 and 1, got {args.lr}")
+    out = args.out or workspace_from(args).create().models_dir / "workbench-sample.safetensors"
+    settings = replace(ClipTrainSettings(), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                       seed=args.seed)
+    report = train_sample_model(args.catalog, out, settings, progress=sys.stderr.isatty())
+    print(report.summary())
+    return 0
