@@ -82,7 +82,7 @@ def main(argv=None) -> int:
     batch_idx, _ = top_k_dot(vectors, queries, 10)
     batch_ms = (time.perf_counter() - t) * 1000 / len(queries)
     exact = np.array(exact)
-    assert (batch_idx == exact).all()
+    batch_recall = recall_at_10(batch_idx.tolist(), exact)  # < 1 only from float rounding of near-ties
 
     folder = tempfile.mkdtemp(prefix="bench-lance-")
     db = lancedb.connect(folder)
@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     def lance(q, **kw):
         s = table.search(q, vector_column_name="vec").distance_type("dot").limit(10)
         for k, v in kw.items():
-            s = getattr(s, k)(v)
+            s = getattr(s, k)() if v is True else getattr(s, k)(v)
         return s.select(["id"]).to_arrow().column("id").to_pylist()
 
     flat_ms, flat = per_query_ms(lambda q: lance(q, bypass_vector_index=True), queries[:20])
@@ -104,9 +104,10 @@ def main(argv=None) -> int:
                                            num_sub_vectors=plan.num_sub_vectors))
     build_s = time.perf_counter() - t
     rows = [("NumPy brute force, one query at a time", exact_ms, 1.0),
-            (f"NumPy brute force, {len(queries)} queries batched", batch_ms, 1.0),
+            (f"NumPy brute force, {len(queries)} queries batched", batch_ms, batch_recall),
             ("LanceDB flat (bypass index)", flat_ms, recall_at_10(flat, exact[:20]))]
-    for nprobes, refine in ((plan.nprobes, None), (plan.nprobes, plan.refine_factor), (plan.nprobes * 2, plan.refine_factor)):
+    for nprobes, refine in ((plan.nprobes, None), (plan.nprobes, 10), (plan.nprobes, 30), (plan.nprobes, 50),
+                            (plan.nprobes * 2, 50)):
         kw = {"nprobes": nprobes, **({"refine_factor": refine} if refine else {})}
         ms, found = per_query_ms(lambda q: lance(q, **kw), queries)
         rows.append((f"LanceDB IVF_PQ nprobes={nprobes} refine={refine or 0}", ms, recall_at_10(found, exact)))

@@ -57,3 +57,13 @@ def test_demo_prepares_once_then_app_serves(tmp_path, capsys):
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+    # terminating `workbench app` stops its Streamlit child too: the port stops answering
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            _get(f"http://127.0.0.1:{port}/_stcore/health")
+            time.sleep(0.5)
+        except OSError:
+            break
+    with pytest.raises(OSError):
+        _get(f"http://127.0.0.1:{port}/_stcore/health")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -29,9 +30,19 @@ def serve(workspace: Workspace, port: int = 8501, auth: str = "none") -> int:
     env = dict(os.environ, **{ENV_VAR: str(workspace.root), "WORKBENCH_AUTH": auth})
     print(f"Serving the workbench over {workspace.root} at http://localhost:{port}  (Ctrl+C stops it)", flush=True)
     process = subprocess.Popen(streamlit_command(port), env=env)
+
+    def stop(signum, frame):  # a terminated `workbench app` must not leave its Streamlit server running
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         return process.wait()
     except KeyboardInterrupt:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
