@@ -63,12 +63,38 @@ class ClipEncoder:
 
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         step = self.batch_size * 4
+        dynamic = _mean_pooled_hf_text(self.model, self.tokenizer)
+        # Similar lengths together, so that dynamic padding pads little; results go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(str(texts[i]))) if dynamic else range(len(texts))
+        order = list(order)
         with torch.inference_mode():
             for start in tqdm(range(0, len(texts), step), desc="embed texts", unit="batch", disable=not progress):
-                chunk = [str(t) for t in texts[start:start + step]]
-                features = self.model.encode_text(self.tokenizer(chunk))
-                out[start:start + len(chunk)] = torch.nn.functional.normalize(features, dim=-1).numpy()
+                rows = order[start:start + step]
+                chunk = [str(texts[i]) for i in rows]
+                features = self._encode_padded(chunk) if dynamic else self.model.encode_text(self.tokenizer(chunk))
+                out[rows] = torch.nn.functional.normalize(features, dim=-1).numpy()
         return out
+
+    def _encode_padded(self, chunk: list[str]):
+        """encode_text for a mean-pooled Hugging Face text tower, padded to the chunk's longest text.
+
+        The mean pooler ignores padding, so this equals encode_text (which pads to the context
+        length) to float rounding, at a fraction of the cost for short texts.
+        """
+        tok = self.tokenizer
+        enc = tok.tokenizer([tok.clean_fn(t) for t in chunk], padding=True, truncation=True,
+                            max_length=tok.context_length, return_tensors="pt")
+        text = self.model.text
+        hidden = text.transformer(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
+        return text.proj(text.pooler(hidden, enc["attention_mask"]))
+
+
+def _mean_pooled_hf_text(model, tokenizer) -> bool:
+    from open_clip.hf_model import HFTextEncoder, MeanPooler
+
+    text = getattr(model, "text", None)
+    return (isinstance(text, HFTextEncoder) and isinstance(text.pooler, MeanPooler)
+            and not text.output_tokens and hasattr(tokenizer, "clean_fn") and hasattr(tokenizer, "tokenizer"))
 
 
 def _as_rgb(image):

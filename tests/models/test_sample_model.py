@@ -84,3 +84,15 @@ def test_the_committed_model_tells_attributes_apart_on_unseen_images(sample_cata
     values = family_values()
     assert zero_shot_accuracy(vecs, rows, "color", values["color"], encoder.encode_texts) >= 0.9
     assert zero_shot_accuracy(vecs, rows, "category", values["category"], encoder.encode_texts) >= 0.8
+
+
+def test_dynamic_padding_of_texts_equals_encode_text():
+    """The fast path (pad to the longest text of a chunk) must give encode_text's vectors, in input order."""
+    import torch
+
+    encoder = load_clip()
+    texts = ["a red dress", "a photo of a navy striped cotton shirt for the office, classic, fall", "boots"]
+    fast = encoder.encode_texts(texts)
+    with torch.no_grad():
+        slow = torch.nn.functional.normalize(encoder.model.encode_text(encoder.tokenizer(texts)), dim=-1).numpy()
+    np.testing.assert_allclose(fast, slow, atol=1e-5)
