@@ -1,0 +1,1 @@
+"""Attributes of items and reference images (PinLanding): extraction, curation, tagging."""
