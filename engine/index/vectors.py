@@ -1,0 +1,56 @@
+"""Search a vector column of the items table: exact NumPy over the loaded matrix, or the column's ANN index.
+
+The plan recorded on the column by `workbench index` decides which. The matrix is loaded once per
+searcher; create a new searcher after re-indexing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.index.columns import INDEX_KEY
+from engine.index.vector_index import VectorIndexPlan, top_k_dot
+
+
+@dataclass(frozen=True)
+class Hit:
+    item_id: str
+    score: float  # dot product of L2-normalised vectors (cosine similarity)
+
+
+class VectorSearcher:
+    """Nearest items by dot product for one vector column."""
+
+    def __init__(self, table, column: str):
+        if column not in table.schema.names:
+            raise ValueError(f"the items table has no column {column!r}; run `workbench index` first")
+        meta = table.schema.field(column).metadata or {}
+        self.plan = VectorIndexPlan(**json.loads(meta[INDEX_KEY])) if INDEX_KEY in meta else VectorIndexPlan("exact")
+        self.table, self.column = table, column
+        self.dim = table.schema.field(column).type.list_size
+        self.ids: list[str] = []
+        self.matrix = np.empty((0, self.dim), np.float32)
+        if self.plan.kind == "exact":
+            data = (table.search().where(f"{column} IS NOT NULL").select(["item_id", column]).limit(None)
+                    .to_arrow())
+            self.ids = data.column("item_id").to_pylist()
+            flat = data.column(column).combine_chunks()
+            self.matrix = flat.values.to_numpy(zero_copy_only=False).reshape(len(self.ids), self.dim)
+
+    def search(self, query: np.ndarray, k: int) -> list[Hit]:
+        """The k nearest items, best first."""
+        query = np.asarray(query, np.float32).reshape(-1)
+        if query.shape[0] != self.dim:
+            raise ValueError(f"query vector has {query.shape[0]} dimensions, column {self.column} has {self.dim}")
+        if k <= 0:
+            return []
+        if self.plan.kind == "exact":
+            idx, scores = top_k_dot(self.matrix, query, k)
+            return [Hit(self.ids[i], float(s)) for i, s in zip(idx[0], scores[0])]
+        rows = (self.table.search(query, vector_column_name=self.column).distance_type("dot")
+                .nprobes(self.plan.nprobes).refine_factor(self.plan.refine_factor).limit(k)
+                .select(["item_id"]).to_arrow().to_pylist())
+        return [Hit(r["item_id"], 1.0 - float(r["_distance"])) for r in rows]  # lance's dot distance is 1 - dot
