@@ -1,0 +1,1 @@
+"""Candidate generators (one file each, one registry) and multi-fetch merging."""

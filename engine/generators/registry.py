@@ -1,0 +1,17 @@
+"""The one list of candidate generators: config names, CLI choices and errors come from here."""
+
+from __future__ import annotations
+
+from engine.generators.base import CandidateGenerator
+from engine.generators.late_fusion import LATE_FUSION
+from engine.generators.lexical import LEXICAL
+from engine.generators.text import TEXT
+
+GENERATORS: dict[str, CandidateGenerator] = {g.name: g for g in (TEXT, LATE_FUSION, LEXICAL)}
+
+
+def get_generator(name: str) -> CandidateGenerator:
+    try:
+        return GENERATORS[name]
+    except KeyError:
+        raise ValueError(f"unknown candidate generator {name!r}; known: {', '.join(GENERATORS)}") from None

@@ -1,0 +1,1 @@
+"""The search pipeline: understand -> generate (multi-fetch) -> rerank -> results."""

@@ -1,0 +1,118 @@
+"""Everything a search needs, loaded once: the items table, the models that made it, vector searchers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.index.columns import CLIP_TEXT_VEC, IMAGE_VEC, LOAD_SPEC_KEY, TEXT_VEC
+from engine.index.store import open_items_table
+from engine.index.vectors import VectorSearcher
+from engine.workspace import Workspace
+
+
+class UnknownItemError(ValueError):
+    """A query named an item id that is not in the catalog."""
+
+
+@dataclass
+class SearchContext:
+    workspace: Workspace
+    table: object
+    clip: object  # ClipEncoder (or a fake with encode_images/encode_texts/identity)
+    text_encoder: object  # TextEncoder (or a fake with encode/identity)
+    items: dict[str, dict] = field(default_factory=dict)  # item_id -> image_path, attributes, engagement
+    _searchers: dict[str, VectorSearcher] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, workspace: Workspace, clip=None, text_encoder=None) -> SearchContext:
+        """Open the index; load the models recorded on its columns unless given."""
+        from engine.index.columns import check_model
+
+        table = open_items_table(workspace)
+        if IMAGE_VEC not in table.schema.names:
+            raise FileNotFoundError(f"the workspace {workspace.root} is not indexed yet; run `workbench index`")
+        if clip is None:
+            from engine.models.clip_encoder import ClipSpec, load_clip
+
+            clip = load_clip(ClipSpec(**_load_spec(table, IMAGE_VEC)))
+        if text_encoder is None:
+            from engine.models.text_encoder import load_text_encoder
+
+            text_encoder = load_text_encoder(**_load_spec(table, TEXT_VEC))
+        for column, model in ((IMAGE_VEC, clip.identity), (CLIP_TEXT_VEC, clip.identity),
+                              (TEXT_VEC, text_encoder.identity)):
+            check_model(table.schema, column, model)
+        rows = table.to_arrow().select(["item_id", "image_path", "kind", "attributes", "engagement"]).to_pylist()
+        items = {r["item_id"]: dict(r, attributes=json.loads(r["attributes"]) if r["attributes"] else {})
+                 for r in rows}
+        return cls(workspace, table, clip, text_encoder, items)
+
+    def searcher(self, column: str) -> VectorSearcher:
+        if column not in self._searchers:
+            self._searchers[column] = VectorSearcher(self.table, column)
+        return self._searchers[column]
+
+    def item(self, item_id: str) -> dict:
+        try:
+            return self.items[item_id]
+        except KeyError:
+            raise UnknownItemError(f"unknown item id {item_id!r}: it is not in this workspace's catalog "
+                                   f"({len(self.items)} items); check the id or ingest the item") from None
+
+    def reference_image(self, item_id: str | None, image_path: str | None):
+        """The reference as a PIL image: a catalog item's image or an uploaded file."""
+        from PIL import Image
+
+        path = self.workspace.root / self.item(item_id)["image_path"] if item_id else image_path
+        try:
+            with Image.open(path) as im:
+                return im.convert("RGB")
+        except (OSError, Image.DecompressionBombError) as exc:
+            raise ValueError(f"cannot read the reference image {path}: {exc}") from None
+
+    def reference_vector(self, understood) -> np.ndarray | None:
+        """The open_clip vector of the query's reference: the surrogate item, the item, or the embedded image/crop."""
+        query = understood.query
+        if understood.surrogate_item:
+            return self.item_vector(understood.surrogate_item)
+        if query.item_id and query.crop is None:
+            self.item(query.item_id)
+            return self.item_vector(query.item_id)
+        if query.item_id or query.image_path:
+            image = self.reference_image(query.item_id, query.image_path)
+            if query.crop is not None:
+                image = image.crop(_crop_box(query.crop, *image.size))
+            return self.clip.encode_images([image])[0]
+        return None
+
+    def item_vector(self, item_id: str, column: str = IMAGE_VEC) -> np.ndarray | None:
+        """The stored vector of an item (None when its image could not be embedded)."""
+        searcher = self.searcher(column)
+        if searcher.plan.kind == "exact":
+            if not hasattr(searcher, "_row"):
+                searcher._row = {i: n for n, i in enumerate(searcher.ids)}
+            row = searcher._row.get(item_id)
+            return None if row is None else searcher.matrix[row]
+        self.item(item_id)
+        data = self.table.to_arrow().select(["item_id", column])  # rare path: ANN-sized tables
+        import pyarrow.compute as pc
+
+        match = data.filter(pc.equal(data.column("item_id"), item_id)).column(column).to_pylist()
+        return None if not match or match[0] is None else np.asarray(match[0], np.float32)
+
+
+def _crop_box(crop, width: int, height: int) -> tuple[int, int, int, int]:
+    """A crop as integer pixel box, checked against the image size."""
+    x0, y0, x1, y1 = crop
+    if not (0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height):
+        raise ValueError(f"crop {tuple(crop)} is outside the {width}x{height} image or has zero area; "
+                         f"give X0,Y0,X1,Y1 with 0 <= X0 < X1 <= {width} and 0 <= Y0 < Y1 <= {height}")
+    return int(x0), int(y0), int(round(x1)), int(round(y1))
+
+
+def _load_spec(table, column: str) -> dict:
+    meta = table.schema.field(column).metadata or {}
+    return json.loads(meta[LOAD_SPEC_KEY]) if LOAD_SPEC_KEY in meta else {}
