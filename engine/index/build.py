@@ -24,7 +24,7 @@ from engine.index.columns import (
 )
 from engine.index.engagement import NO_ENGAGEMENT, Engagement, load_engagement
 from engine.index.enriched_text import enriched_text
-from engine.index.store import open_items_table
+from engine.index.store import open_items_table, read_columns
 from engine.index.vector_index import EXACT_LIMIT, VectorIndexPlan, choose_vector_index
 from engine.workspace import Workspace
 
@@ -75,7 +75,7 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
             check_model(table.schema, column, model)
     _ensure_columns(table, clip.identity.dim, text_encoder.identity.dim, rebuild)
     engagement = load_engagement(search_log) if search_log else {}
-    current = table.to_arrow().select([*READ_COLUMNS, *COMPARED_COLUMNS]).to_pylist()
+    current = read_columns(table, [*READ_COLUMNS, *COMPARED_COLUMNS]).to_pylist()
     vec_present = _present(table, IMAGE_VEC), _present(table, TEXT_VEC)
     report.items = len(current)
     report.seconds["read"] = time.perf_counter() - t0
@@ -171,8 +171,7 @@ def _comparable(value):
 
 
 def _present(table, column: str) -> set[str]:
-    return set(table.search().where(f"{column} IS NOT NULL").select(["item_id"]).limit(None)
-               .to_arrow().column("item_id").to_pylist())
+    return set(read_columns(table, ["item_id"], where=f"{column} IS NOT NULL").column("item_id").to_pylist())
 
 
 def _ensure_columns(table, clip_dim: int, text_dim: int, rebuild: bool) -> None:
@@ -219,12 +218,10 @@ def _record_models(table, clip_identity, text_identity, load_specs: dict) -> Non
 
 
 def _apply_plan(table, column: str, plan: VectorIndexPlan) -> None:
-    has_index = any(column in (idx.columns or []) for idx in table.list_indices())
     if plan.kind == "exact":
-        if has_index:
-            for idx in table.list_indices():
-                if column in (idx.columns or []):
-                    table.drop_index(idx.name)
+        for idx in table.list_indices():
+            if column in (idx.columns or []):
+                table.drop_index(idx.name)
     else:
         from lancedb.index import IvfPq
 

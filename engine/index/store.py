@@ -82,3 +82,11 @@ def count_items(workspace: Workspace) -> int:
     if not items_table_exists(workspace):
         return 0
     return connect(workspace).open_table(ITEMS_TABLE).count_rows()
+
+
+def read_columns(table: lancedb.table.Table, columns: list[str], where: str | None = None) -> pa.Table:
+    """Only the named columns of every (or every matching) row, without reading the vector columns."""
+    query = table.search()
+    if where:
+        query = query.where(where)
+    return query.select(columns).limit(None).to_arrow()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.index.columns import INDEX_KEY
+from engine.index.store import read_columns
 from engine.index.vector_index import VectorIndexPlan, top_k_dot
 
 
@@ -34,11 +35,22 @@ class VectorSearcher:
         self.ids: list[str] = []
         self.matrix = np.empty((0, self.dim), np.float32)
         if self.plan.kind == "exact":
-            data = (table.search().where(f"{column} IS NOT NULL").select(["item_id", column]).limit(None)
-                    .to_arrow())
+            data = read_columns(table, ["item_id", column], where=f"{column} IS NOT NULL")
             self.ids = data.column("item_id").to_pylist()
             flat = data.column(column).combine_chunks()
             self.matrix = flat.values.to_numpy(zero_copy_only=False).reshape(len(self.ids), self.dim)
+        self._row = {item_id: n for n, item_id in enumerate(self.ids)}
+
+    def vector(self, item_id: str) -> np.ndarray | None:
+        """The stored vector of one item (None when it has none)."""
+        if self.plan.kind == "exact":
+            row = self._row.get(item_id)
+            return None if row is None else self.matrix[row]
+        from engine.query.sql import sql_literal
+
+        match = read_columns(self.table, [self.column], where=f"item_id = {sql_literal(item_id)}")
+        values = match.column(self.column).to_pylist()
+        return None if not values or values[0] is None else np.asarray(values[0], np.float32)
 
     def search(self, query: np.ndarray, k: int) -> list[Hit]:
         """The k nearest items, best first."""

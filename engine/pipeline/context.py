@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.index.columns import CLIP_TEXT_VEC, IMAGE_VEC, LOAD_SPEC_KEY, TEXT_VEC
-from engine.index.store import open_items_table
+from engine.index.store import open_items_table, read_columns
 from engine.index.vectors import VectorSearcher
 from engine.workspace import Workspace
 
@@ -45,7 +45,7 @@ class SearchContext:
         for column, model in ((IMAGE_VEC, clip.identity), (CLIP_TEXT_VEC, clip.identity),
                               (TEXT_VEC, text_encoder.identity)):
             check_model(table.schema, column, model)
-        rows = table.to_arrow().select(["item_id", "image_path", "kind", "attributes", "engagement"]).to_pylist()
+        rows = read_columns(table, ["item_id", "image_path", "kind", "attributes", "engagement"]).to_pylist()
         items = {r["item_id"]: dict(r, attributes=json.loads(r["attributes"]) if r["attributes"] else {})
                  for r in rows}
         return cls(workspace, table, clip, text_encoder, items)
@@ -79,7 +79,6 @@ class SearchContext:
         if understood.surrogate_item:
             return self.item_vector(understood.surrogate_item)
         if query.item_id and query.crop is None:
-            self.item(query.item_id)
             return self.item_vector(query.item_id)
         if query.item_id or query.image_path:
             image = self.reference_image(query.item_id, query.image_path)
@@ -89,19 +88,9 @@ class SearchContext:
         return None
 
     def item_vector(self, item_id: str, column: str = IMAGE_VEC) -> np.ndarray | None:
-        """The stored vector of an item (None when its image could not be embedded)."""
-        searcher = self.searcher(column)
-        if searcher.plan.kind == "exact":
-            if not hasattr(searcher, "_row"):
-                searcher._row = {i: n for n, i in enumerate(searcher.ids)}
-            row = searcher._row.get(item_id)
-            return None if row is None else searcher.matrix[row]
+        """The stored vector of a catalog item (None when its image could not be embedded)."""
         self.item(item_id)
-        data = self.table.to_arrow().select(["item_id", column])  # rare path: ANN-sized tables
-        import pyarrow.compute as pc
-
-        match = data.filter(pc.equal(data.column("item_id"), item_id)).column(column).to_pylist()
-        return None if not match or match[0] is None else np.asarray(match[0], np.float32)
+        return self.searcher(column).vector(item_id)
 
 
 def _crop_box(crop, width: int, height: int) -> tuple[int, int, int, int]:

@@ -54,3 +54,14 @@ def test_wrong_dimension_and_missing_column_are_named(workspace):
         VectorSearcher(table, "text_vec").search(np.ones(3), 1)
     with pytest.raises(ValueError, match="no column 'nope'"):
         VectorSearcher(table, "nope")
+
+
+@pytest.mark.parametrize("exact_limit", [10_000, 10])
+def test_one_items_vector_by_id_on_both_paths(workspace, exact_limit):
+    build_index(workspace, FakeClip(), FakeText(), exact_limit=exact_limit)
+    table = open_items_table(workspace)
+    row = table.to_arrow().select(["item_id", "text_vec"]).to_pylist()[5]
+    searcher = VectorSearcher(table, "text_vec")
+    np.testing.assert_allclose(searcher.vector(row["item_id"]), row["text_vec"], atol=1e-7)
+    assert searcher.vector("no-such-item") is None
+    assert searcher.vector("x' OR '1'='1") is None  # quoted, never read as SQL
