@@ -30,3 +30,25 @@ def ingested_workspace(tmp_path_factory, sample_catalog) -> Workspace:
     if report.skipped:
         raise RuntimeError(f"sample catalog rows were skipped: {report.skipped[:3]}")
     return workspace
+
+
+
+@pytest.fixture(scope="session")
+def search_context(tmp_path_factory, ingested_workspace, sample_catalog):
+    """A SearchContext over a copy of the ingested workspace, indexed once per session with the real committed
+    sample model and MiniLM (and the sample's search log), as `workbench index` does."""
+    import shutil
+    from dataclasses import asdict
+
+    from engine.index.build import build_index
+    from engine.models.clip_encoder import ClipSpec, load_clip
+    from engine.models.text_encoder import load_text_encoder
+    from engine.pipeline.context import SearchContext
+
+    workspace = Workspace(tmp_path_factory.mktemp("indexed") / "ws")
+    shutil.copytree(ingested_workspace.root, workspace.root)
+    spec = ClipSpec()
+    clip, text = load_clip(spec), load_text_encoder()
+    build_index(workspace, clip, text, search_log=sample_catalog / "search_log",
+                load_specs={"clip": asdict(spec), "text": {"name_or_path": None}})
+    return SearchContext.open(workspace, clip, text)

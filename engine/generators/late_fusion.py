@@ -22,7 +22,7 @@ def run(context, understood, params: dict, k: int) -> Ranked:
     if image is not None:
         parts.append(alpha * image if text else image)
     if text:
-        parts.append((1.0 - alpha if image is not None else 1.0) * context.clip.encode_texts([text])[0])
+        parts.append((1.0 - alpha if image is not None else 1.0) * context.cached_text_vector("clip", text))
     if not parts:
         return []
     query = np.sum(parts, axis=0)

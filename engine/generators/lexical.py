@@ -20,7 +20,7 @@ def run(context, understood, params: dict, k: int) -> Ranked:
     if not text:
         return []
     rows = (context.table.search(MatchQuery(text, ENRICHED_TEXT), query_type="fts").limit(k)
-            .select(["item_id"]).to_arrow().to_pylist())
+            .select(["item_id", "_score"]).to_arrow().to_pylist())
     return [(r["item_id"], float(r["_score"])) for r in rows]
 
 

@@ -10,7 +10,7 @@ def run(context, understood, params: dict, k: int) -> Ranked:
     text = understood.enriched_text if params["use_enriched"] else understood.query.text
     if not text.strip():
         return []
-    vector = context.text_encoder.encode([text])[0]
+    vector = context.cached_text_vector("minilm", text)
     return [(h.item_id, h.score) for h in context.searcher(TEXT_VEC).search(vector, k)]
 
 

@@ -52,6 +52,29 @@ class VectorSearcher:
         values = match.column(self.column).to_pylist()
         return None if not values or values[0] is None else np.asarray(values[0], np.float32)
 
+    def vectors(self, item_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The stored vectors of many items as one (n, dim) matrix, zeros where an item has none, and a mask
+        of the rows that have one."""
+        out = np.zeros((len(item_ids), self.dim), np.float32)
+        if not item_ids:
+            return out, np.zeros(0, bool)
+        if self.plan.kind == "exact":
+            rows = [self._row.get(i) for i in item_ids]
+            found = np.array([r is not None for r in rows], bool)
+            if found.any():
+                out[found] = self.matrix[[r for r in rows if r is not None]]
+            return out, found
+        from engine.query.sql import in_list
+
+        data = read_columns(self.table, ["item_id", self.column], where=in_list("item_id", item_ids)).to_pylist()
+        position = {item_id: n for n, item_id in enumerate(item_ids)}
+        found = np.zeros(len(item_ids), bool)
+        for row in data:
+            if row[self.column] is not None:
+                out[position[row["item_id"]]] = row[self.column]
+                found[position[row["item_id"]]] = True
+        return out, found
+
     def search(self, query: np.ndarray, k: int) -> list[Hit]:
         """The k nearest items, best first."""
         query = np.asarray(query, np.float32).reshape(-1)

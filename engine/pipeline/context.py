@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,6 +13,9 @@ from engine.index.columns import CLIP_TEXT_VEC, IMAGE_VEC, LOAD_SPEC_KEY, TEXT_V
 from engine.index.store import open_items_table, read_columns
 from engine.index.vectors import VectorSearcher
 from engine.workspace import Workspace
+
+
+VECTOR_CACHE_SIZE = 1024  # query-side embeddings remembered per context (texts, uploaded images, crops)
 
 
 class UnknownItemError(ValueError):
@@ -25,6 +30,7 @@ class SearchContext:
     text_encoder: object  # TextEncoder (or a fake with encode/identity)
     items: dict[str, dict] = field(default_factory=dict)  # item_id -> image_path, attributes, engagement
     _searchers: dict[str, VectorSearcher] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)  # models loaded on first use by CGs and scorers (e.g. the fusion model)
 
     @classmethod
     def open(cls, workspace: Workspace, clip=None, text_encoder=None) -> SearchContext:
@@ -49,6 +55,32 @@ class SearchContext:
         items = {r["item_id"]: dict(r, attributes=json.loads(r["attributes"]) if r["attributes"] else {})
                  for r in rows}
         return cls(workspace, table, clip, text_encoder, items)
+
+    def cached_text_vector(self, model: str, text: str) -> np.ndarray:
+        """The embedding of `text` by "clip" (open_clip text tower) or "minilm", remembered for the next caller:
+        several CG calls, features and scorers of one query embed the same text."""
+        if model not in ("clip", "minilm"):
+            raise ValueError(f"unknown text model {model!r}; expected 'clip' or 'minilm'")
+        key = ("text", model, text)
+        vector = self._remembered(key)
+        if vector is None:
+            encode = self.clip.encode_texts if model == "clip" else self.text_encoder.encode
+            vector = self._remember(key, np.asarray(encode([text])[0], np.float32))
+        return vector
+
+    def _remembered(self, key):
+        vectors = self.cache.setdefault("vectors", OrderedDict())
+        if key in vectors:
+            vectors.move_to_end(key)
+            return vectors[key]
+        return None
+
+    def _remember(self, key, vector):
+        vectors = self.cache.setdefault("vectors", OrderedDict())
+        vectors[key] = vector
+        while len(vectors) > VECTOR_CACHE_SIZE:
+            vectors.popitem(last=False)
+        return vector
 
     def searcher(self, column: str) -> VectorSearcher:
         if column not in self._searchers:
@@ -81,11 +113,32 @@ class SearchContext:
         if query.item_id and query.crop is None:
             return self.item_vector(query.item_id)
         if query.item_id or query.image_path:
+            return self.query_image_vector(query)
+        return None
+
+    def query_image_vector(self, query) -> np.ndarray:
+        """The open_clip vector of the query's own image or crop (not a surrogate), embedded once and cached."""
+        stamp = None
+        if query.image_path:  # a file replaced at the same path must not hit the old embedding
+            try:
+                st = os.stat(query.image_path)
+                stamp = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                raise ValueError(f"cannot read the reference image {query.image_path}: no such file") from None
+        key = ("image", query.item_id, query.image_path, stamp, tuple(query.crop) if query.crop is not None else None)
+        vector = self._remembered(key)
+        if vector is None:
+            if query.item_id and query.crop is None:
+                vector = self.item_vector(query.item_id)
+                if vector is None:
+                    raise ValueError(f"item {query.item_id!r} has no image embedding (its image could not be "
+                                     "read at indexing); use another reference or fix the image and re-index")
+                return vector
             image = self.reference_image(query.item_id, query.image_path)
             if query.crop is not None:
                 image = image.crop(_crop_box(query.crop, *image.size))
-            return self.clip.encode_images([image])[0]
-        return None
+            vector = self._remember(key, np.asarray(self.clip.encode_images([image])[0], np.float32))
+        return vector
 
     def item_vector(self, item_id: str, column: str = IMAGE_VEC) -> np.ndarray | None:
         """The stored vector of a catalog item (None when its image could not be embedded)."""

@@ -4,7 +4,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from engine.index.engagement import LONG_CLICK, PRIOR_IMPRESSIONS, PRIOR_RATE, SAVE, load_engagement
+from engine.index.engagement import LONG_CLICK, PRIOR_EXPECTED, SAVE, coec, load_engagement
 from engine.index.enriched_text import enriched_text
 
 
@@ -39,12 +39,23 @@ def test_engagement_counts_rates_and_queries(search_log):
     eng = load_engagement(search_log)
     a, b = eng["a"], eng["b"]
     assert (a.impressions, a.clicks, a.long_clicks, a.saves) == (3, 3, 1, 1)
+    # position 1 only ever shows a (w = 1+2, 1+3, 1: mean 8/3), so a is exactly as engaging as expected there
     weighted = 3 * 1 + 1 * LONG_CLICK + 1 * SAVE
-    assert a.rate == pytest.approx((weighted + PRIOR_RATE * PRIOR_IMPRESSIONS) / (3 + PRIOR_IMPRESSIONS))
+    assert weighted == 8
+    assert a.rate == pytest.approx((weighted + PRIOR_EXPECTED) / (3 * 8 / 3 + PRIOR_EXPECTED)) == pytest.approx(1.0)
     # "Red Dress" and "red dress " are one query (case and spaces); it engaged 1+2 + 1+3 = 7 > gown's 1
     assert a.queries == ("red dress", "gown")
     assert (b.impressions, b.clicks, b.queries) == (2, 0, ())
-    assert b.rate == pytest.approx(PRIOR_RATE * PRIOR_IMPRESSIONS / (2 + PRIOR_IMPRESSIONS))
+    assert b.rate == pytest.approx(1.0)  # nothing expected at position 2, nothing observed: the prior, 1.0
+
+
+def test_coec_discounts_engagement_earned_at_high_positions():
+    # 4 engagements where 4 were expected is average (1.0); the same 4 where 1 was expected is strong
+    assert coec(4, 4) == pytest.approx(1.0)
+    assert coec(4, 1) == pytest.approx((4 + PRIOR_EXPECTED) / (1 + PRIOR_EXPECTED))
+    assert coec(0, 0) == 1.0
+    with pytest.raises(ValueError, match="observed=-1"):
+        coec(-1, 0)
 
 
 def test_a_search_log_folder_without_its_files_is_named(tmp_path):

@@ -14,8 +14,9 @@ def test_rrf_against_a_hand_computed_example():
     assert [r.item_id for r in results] == ["b", "a", "c"]
     for r in results:
         assert r.score == pytest.approx(expected[r.item_id])
-        b = r.breakdown
-        assert (b.image_sim, b.text_sim, b.engagement, b.relevance) == (0.0, 0.0, 0.0, 0.0)
+        b = r.breakdown  # the features are shown, though they play no part in the score
+        shown = (0.9, 0.0, 0.0, 0.0) if r.item_id == "a" else (0.0, 0.0, 0.0, 0.0)
+        assert (b.image_sim, b.text_sim, b.engagement, b.relevance) == shown
         assert (r.breakdown.attribute_boost, r.breakdown.cg_boost) == (1.0, 1.0)
 
 

@@ -1,0 +1,135 @@
+"""`PipelineConfig`: which CGs run with which parameter settings, the relevance scorer, and the reranker.
+
+Configs are TOML files (`configs/NAME.toml` in the repository, or `WORKSPACE/configs/NAME.toml` for a user's
+own, or any path). The content hash covers everything that changes results (not the name or description),
+so two files that search alike share a hash, and a run records exactly what made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.features.relevance import get_relevance_scorer
+from engine.generators.registry import get_generator
+from engine.rerank.config import RerankConfig
+from engine.rerank.registry import get_reranker
+
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "configs"
+MAX_FETCH_K = 10_000
+
+
+class ConfigError(ValueError):
+    """A pipeline config that cannot be used; the message names the file and the setting."""
+
+
+@dataclass(frozen=True)
+class GeneratorCalls:
+    """One CG and the parameter settings it is called with (multi-fetch: one call per setting)."""
+
+    cg: str
+    params: tuple[dict, ...] = ({},)
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    name: str
+    generators: tuple[GeneratorCalls, ...]
+    fetch_k: int = 100  # candidates per CG call
+    relevance: str = "text_similarity"  # a name in engine.features.RELEVANCE_SCORERS
+    rerank: RerankConfig = field(default_factory=RerankConfig)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.generators:
+            raise ConfigError(f"config {self.name!r} lists no generators; add at least one [[generators]] table")
+        for calls in self.generators:
+            generator = get_generator(calls.cg)  # unknown name -> the error lists the known ones
+            if not calls.params:
+                raise ConfigError(f"config {self.name!r}: CG {calls.cg!r} has an empty params list; "
+                                  "omit params to use the defaults")
+            for params in calls.params:
+                generator.check_params(params)
+        if not isinstance(self.fetch_k, int) or isinstance(self.fetch_k, bool) or not 1 <= self.fetch_k <= MAX_FETCH_K:
+            raise ConfigError(f"config {self.name!r}: fetch_k = {self.fetch_k!r}; expected an integer 1..{MAX_FETCH_K}")
+        get_relevance_scorer(self.relevance)
+        get_reranker(self.rerank.reranker)
+
+    def calls(self) -> list[tuple[str, dict]]:
+        """Every CG call, in config order, with its full parameters (defaults filled in)."""
+        return [(c.cg, get_generator(c.cg).check_params(p)) for c in self.generators for p in c.params]
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "description": self.description, "fetch_k": self.fetch_k,
+                "relevance": self.relevance,
+                "generators": [{"cg": c.cg, "params": [dict(p) for p in c.params]} for c in self.generators],
+                "rerank": self.rerank.to_dict()}
+
+    def content_hash(self) -> str:
+        """sha256 of the canonical JSON of what changes results (defaults filled in), first 16 hex digits."""
+        content = {"fetch_k": self.fetch_k, "relevance": self.relevance,
+                   "calls": [[cg, params] for cg, params in self.calls()], "rerank": self.rerank.to_dict()}
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "<config>") -> PipelineConfig:
+        known = {"name", "description", "fetch_k", "relevance", "generators", "rerank"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"{source}: unknown settings {unknown}; known: {sorted(known)}")
+        try:
+            generators = []
+            for g in data.get("generators", []):
+                extra = sorted(set(g) - {"cg", "params"})
+                if extra or "cg" not in g:
+                    raise ConfigError(f"{source}: each [[generators]] needs cg = NAME and optional params = [...]; "
+                                      f"got keys {sorted(g)}")
+                params = g.get("params", [{}])
+                if isinstance(params, dict):
+                    params = [params]
+                generators.append(GeneratorCalls(g["cg"], tuple(dict(p) for p in params)))
+            rerank = RerankConfig.from_dict(data.get("rerank", {}))
+            return cls(name=str(data.get("name", Path(source).stem)), generators=tuple(generators),
+                       fetch_k=data.get("fetch_k", 100), relevance=data.get("relevance", "text_similarity"),
+                       rerank=rerank, description=str(data.get("description", "")))
+        except ConfigError:
+            raise
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"{source}: {error}") from None
+
+
+def config_dirs(workspace=None) -> list[Path]:
+    """Where config names are looked up: the workspace's configs/ first, then the built-in ones."""
+    dirs = [workspace.root / "configs"] if workspace is not None else []
+    return [*dirs, BUILTIN_DIR]
+
+
+def known_configs(workspace=None) -> list[str]:
+    names: dict[str, None] = {}
+    for folder in config_dirs(workspace):
+        if folder.is_dir():
+            names.update({p.stem: None for p in sorted(folder.glob("*.toml"))})
+    return list(names)
+
+
+def load_config(name_or_path: str | Path, workspace=None) -> PipelineConfig:
+    """A config by name (workspace configs/, then built-in) or by path to a TOML file."""
+    text = str(name_or_path)
+    path = Path(text)
+    if not (text.endswith(".toml") or path.is_file()):
+        found = [d / f"{text}.toml" for d in config_dirs(workspace) if (d / f"{text}.toml").is_file()]
+        if not found:
+            raise ConfigError(f"unknown config {text!r}; known: {', '.join(known_configs(workspace))} "
+                              f"(or give a path to a .toml file)")
+        path = found[0]
+    if not path.is_file():
+        raise ConfigError(f"config file {path} not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+    data.setdefault("name", path.stem)
+    return PipelineConfig.from_dict(data, str(path))

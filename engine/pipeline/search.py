@@ -1,0 +1,62 @@
+"""One query through the pipeline: understand -> CG calls (multi-fetch) -> merge -> features -> rerank.
+
+`search(context, query, config, k)` returns a SearchResponse with the understood query, the ranked results
+(each with its breakdown and sources) and the time of each stage. The reference item itself is never a
+result (a crop's surrogate is: it is the catalog's best guess at the cropped object).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from engine.features.signals import add_features
+from engine.generators.multi_fetch import merge_candidates
+from engine.generators.registry import get_generator
+from engine.pipeline.config import PipelineConfig
+from engine.pipeline.understand import understand
+from engine.records import Query, Result, UnderstoodQuery
+from engine.rerank import rerank
+
+MAX_K = 1000
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    understood: UnderstoodQuery
+    config: PipelineConfig
+    results: tuple[Result, ...]
+    timings_ms: dict[str, float]  # understand, generate, features, rerank, total
+    candidates: int  # distinct items the CG calls returned, before the cut to k
+
+    def to_dict(self) -> dict:
+        """The `workbench search --json` contract of ARCHITECTURE.md (a compatible superset)."""
+        from engine.pipeline.response import response_dict
+
+        return response_dict(self)
+
+
+def check_k(k: int) -> int:
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+        raise ValueError(f"k = {k!r}; expected an integer from 1 to {MAX_K}")
+    return k
+
+
+def search(context, query: Query, config: PipelineConfig, k: int = 20) -> SearchResponse:
+    check_k(k)
+    t0 = time.perf_counter()
+    understood = understand(context, query)
+    t1 = time.perf_counter()
+    calls = []
+    for cg, params in config.calls():
+        ranked = get_generator(cg).run(context, understood, params, max(config.fetch_k, k))
+        calls.append((cg, params, ranked))
+    candidates = [c for c in merge_candidates(calls) if c.item_id != query.item_id]  # not the reference itself
+    t2 = time.perf_counter()
+    add_features(context, understood, candidates, config.relevance)
+    t3 = time.perf_counter()
+    results = rerank(candidates, understood, config.rerank)[:k]
+    t4 = time.perf_counter()
+    timings = {"understand": t1 - t0, "generate": t2 - t1, "features": t3 - t2, "rerank": t4 - t3, "total": t4 - t0}
+    return SearchResponse(understood, config, tuple(results), {s: round(v * 1000, 3) for s, v in timings.items()},
+                          len(candidates))

@@ -1,0 +1,144 @@
+"""`workbench search`: one query (flags) or many (`--queries FILE.jsonl`) through a pipeline config."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from workbench.commands.common import home_option, positive_int, workspace_from
+
+QUERY_KEYS = {"image", "item", "crop", "text"}
+
+
+def crop_box(text: str) -> tuple[float, float, float, float]:
+    """An argparse type: X0,Y0,X1,Y1 in pixels of the reference image."""
+    parts = [p.strip() for p in str(text).split(",")]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"crop must be four numbers X0,Y0,X1,Y1, got {text!r}") from None
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"crop must be four finite numbers X0,Y0,X1,Y1, got {text!r}")
+    return values
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "search", parents=[home_option()], help="run queries through a pipeline config",
+        description="Search the indexed workspace with a reference image (a catalog --item or an --image file, "
+                    "optionally a --crop of it) and/or --text (a pivot such as 'in red' or a descriptor such as "
+                    "'the color palette'). With --queries, run one JSON object a line (keys image, item, crop, "
+                    "text) in one process and print one result object a line; a bad line prints "
+                    '{"line": N, "error": ...} and the run goes on (exit status 3).')
+    p.add_argument("--item", default=None, help="reference catalog item id")
+    p.add_argument("--image", default=None, help="reference image file (instead of --item)")
+    p.add_argument("--crop", type=crop_box, default=None, help="X0,Y0,X1,Y1: search for this region of the reference")
+    p.add_argument("--text", default="", help="query text: a pivot, a descriptor, or plain text")
+    p.add_argument("--queries", type=Path, default=None, help="JSONL file of queries (then omit the flags above)")
+    p.add_argument("--config", default="full",
+                   help="pipeline config: a name in configs/ (baseline, full, no_early_fusion, no_fill, rrf, ...) "
+                        "or a path to a .toml file (default: full)")
+    p.add_argument("--k", type=positive_int, default=10, help="results per query (default 10)")
+    p.add_argument("--json", action="store_true", help="print the JSON contract of ARCHITECTURE.md")
+    p.set_defaults(run=run)
+
+
+def query_from(data: dict, where: str):
+    """A Query from a --queries line's object, with errors that name the line."""
+    from engine.records import Query
+
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: expected a JSON object with keys {sorted(QUERY_KEYS)}, got {type(data).__name__}")
+    unknown = sorted(set(data) - QUERY_KEYS)
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {unknown}; expected some of {sorted(QUERY_KEYS)}")
+    text = data.get("text") or ""
+    if not isinstance(text, str):
+        raise ValueError(f"{where}: text must be a string, got {type(text).__name__}")
+    for key in ("item", "image"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValueError(f"{where}: {key} must be a string, got {type(data[key]).__name__}")
+    crop = data.get("crop")
+    if crop is not None:
+        if isinstance(crop, str):
+            crop = crop_box(crop)
+        elif not (isinstance(crop, list) and len(crop) == 4
+                  and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in crop)):
+            raise ValueError(f"{where}: crop must be [x0, y0, x1, y1] or \"x0,y0,x1,y1\", got {crop!r:.80}")
+        crop = tuple(float(v) for v in crop)
+    return Query(text=text, item_id=data.get("item"), image_path=data.get("image"), crop=crop)
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.pipeline.config import load_config
+    from engine.pipeline.context import SearchContext
+    from engine.records import Query
+
+    workspace = workspace_from(args)
+    single = Query(text=args.text, item_id=args.item, image_path=args.image, crop=args.crop)
+    if args.queries is None:
+        from engine.query.understand import check_query
+
+        check_query(single)  # an empty query fails at once, before configs and models load
+    config = load_config(args.config, workspace)
+    if args.queries is not None:
+        if args.item or args.image or args.crop or args.text:
+            raise ValueError("give either --queries FILE or the query flags (--item/--image/--crop/--text), not both")
+        if not args.queries.is_file():
+            raise FileNotFoundError(f"queries file {args.queries} not found")
+        context = SearchContext.open(workspace)
+        return _run_many(context, config, args.queries, args.k)
+    context = SearchContext.open(workspace)
+    response = _search(context, single, config, args.k)
+    if args.json:
+        print(json.dumps(response.to_dict()))
+    else:
+        print(_table(response))
+    return 0
+
+
+def _search(context, query, config, k):
+    from engine.pipeline.search import search
+
+    return search(context, query, config, k)
+
+
+def _run_many(context, config, path: Path, k: int) -> int:
+    failed = 0
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                response = _search(context, query_from(data, f"{path} line {n}"), config, k)
+                print(json.dumps(response.to_dict()), flush=True)
+            except ValueError as error:  # json errors are ValueErrors too
+                failed += 1
+                print(json.dumps({"line": n, "error": str(error)}), flush=True)
+    if failed:
+        print(f"workbench search: {failed} queries failed; see the lines with \"error\"", file=sys.stderr)
+    return 3 if failed else 0
+
+
+def _table(response) -> str:
+    d = response.to_dict()
+    u = d["query"]["understood"]
+    lines = [f"query: mode {d['query']['mode']}; targets {u['target_attributes']}; "
+             f"enriched text {u['enriched_text']!r}" + (f"; surrogate {u['surrogate_item']}" if u["surrogate_item"] else ""),
+             f"config: {d['config']['name']} ({d['config']['hash']}); {d['candidates']} candidates",
+             f"{'rank':>4}  {'item':<12} {'score':>8}  {'image':>6} {'text':>6} {'eng':>5} {'rel':>5} {'attr':>5} "
+             f"{'cg':>5}  attributes / sources"]
+    for r in d["results"]:
+        b = r["breakdown"]
+        attrs = " ".join(f"{v}" for v in r["attributes"].values())
+        cgs = ",".join(dict.fromkeys(s["cg"] for s in r["sources"]))
+        lines.append(f"{r['rank']:>4}  {r['item_id']:<12} {r['score']:>8.4f}  {b['image_sim']:>6.3f} {b['text_sim']:>6.3f} "
+                     f"{b['engagement']:>5.2f} {b['relevance']:>5.2f} {b['attribute_boost']:>5.2f} {b['cg_boost']:>5.2f}"
+                     f"  {attrs} [{cgs}]" + (" (filled)" if r["filled"] else ""))
+    t = d["timings_ms"]
+    lines.append("timings (ms): " + ", ".join(f"{s} {v:.1f}" for s, v in t.items()))
+    return "\n".join(lines)
