@@ -1,0 +1,81 @@
+"""`workbench collections build`: item attributes + search log -> topics -> feeds -> WORKSPACE/collections/."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.collections.demand import query_targets, read_search_queries
+from engine.collections.feeds import build_feeds_sql
+from engine.collections.records import CollectionSettings
+from engine.collections.sources import item_attributes
+from engine.collections.storage import save_collections
+from engine.collections.topics import Judge, propose_topics
+from engine.workspace import Workspace
+
+
+@dataclass
+class BuildReport:
+    """What one build made, and how long each stage took."""
+
+    source: str  # the items table column the attributes came from
+    items: int
+    searches: int  # searches read from the log (0 without one)
+    search_log: str | None
+    judge: str | None
+    topics: int = 0
+    head: int = 0
+    tail: int = 0
+    feed_rows: int = 0
+    empty_feeds: int = 0
+    settings: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+    folder: str = ""
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.topics} topics ({self.head} head, {self.tail} tail) from {self.items} items' "
+            f"'{self.source}' attributes",
+            f"demand: {self.searches} searches from {self.search_log}" if self.search_log
+            else "demand: no search log (every topic is tail); pass --search-log DIR",
+            f"judge: {self.judge or 'none (topics not judge-filtered)'}",
+            f"feeds: {self.feed_rows} rows, mean {self.feed_rows / max(self.topics, 1):.1f} per topic, "
+            f"{self.empty_feeds} empty",
+            "time: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items()),
+            f"written to {self.folder}",
+        ]
+        return "\n".join(lines)
+
+
+def build_collections(workspace: Workspace, settings: CollectionSettings = CollectionSettings(),
+                      search_log: Path | None = None, judge: Judge | None = None,
+                      judge_name: str | None = None, lexicon=None) -> BuildReport:
+    """Read attributes and demand, propose topics, build feeds with SQL, save everything; returns the report."""
+    clock = time.perf_counter()
+    loaded = item_attributes(workspace)
+    queries = read_search_queries(search_log) if search_log is not None else []
+    targets = query_targets(queries, lexicon)
+    read_s = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    topics = propose_topics(loaded.attributes, settings, targets, judge)
+    topics_s = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    feeds = build_feeds_sql(topics, loaded.attributes, settings)
+    feeds_s = time.perf_counter() - clock
+
+    fed = {f.topic_id for f in feeds}
+    report = BuildReport(loaded.source, loaded.items, len(queries), str(search_log) if search_log else None,
+                         judge_name if judge is not None else None, topics=len(topics),
+                         head=sum(t.tier == "head" for t in topics), tail=sum(t.tier == "tail" for t in topics),
+                         feed_rows=len(feeds), empty_feeds=sum(t.topic_id not in fed for t in topics),
+                         settings=settings.text(),
+                         seconds={"read": round(read_s, 3), "topics": round(topics_s, 3), "feeds": round(feeds_s, 3)})
+    manifest = {k: v for k, v in report.to_dict().items() if k != "folder"}
+    report.folder = str(save_collections(workspace, topics, feeds, manifest))
+    return report
