@@ -129,3 +129,10 @@ def test_rrf_and_attribute_fill_change_the_order_not_the_candidates(search_conte
     matching = [r for r in no_fill.results if all(r.attributes.get(f) == v for f, v in targets.items())]
     top8 = fill.results[:8]
     assert [r.item_id for r in top8[:len(matching[:8])]] == [r.item_id for r in matching[:8]]
+
+
+def test_full_runs_every_cg_including_early_fusion(search_context, truth):
+    response = search(search_context, Query(text="in red", item_id=product(truth, 3)), load_config("full"), k=10)
+    cgs = {s.cg for r in response.results for s in r.sources}
+    assert cgs == {"text", "late_fusion", "early_fusion", "lexical"}
+    assert sum(truth[r.item_id]["color"] == "red" for r in response.results[:5]) >= 3

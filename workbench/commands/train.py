@@ -1,4 +1,4 @@
-"""`workbench train clip`: train the offline sample image-text model on a catalog folder."""
+"""`workbench train clip` / `workbench train fusion`: the offline sample image-text model, the early-fusion model."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from workbench.commands.common import home_option, non_negative_int, positive_in
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="train a model (clip: the offline sample image-text model)",
+    p = sub.add_parser("train", help="train a model (clip: the offline sample image-text model; fusion: the "
+                                     "early-fusion composed-query model)",
                        description="Train models on a catalog. `train clip` trains the sample model's vision tower "
                                    "against the frozen MiniLM text tower with open_clip's contrastive loss.")
     models = p.add_subparsers(dest="model", metavar="MODEL", required=True)
@@ -28,6 +29,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--lr", type=float, default=d.lr, help=f"peak learning rate (default {d.lr})")
     c.add_argument("--seed", type=non_negative_int, default=d.seed, help=f"default {d.seed}")
     c.set_defaults(run=run_clip)
+    register_fusion(models)
+
+
+def register_fusion(models: argparse._SubParsersAction) -> None:
+    from engine.models.fusion.train import FusionSettings
+
+    d = FusionSettings()
+    f = models.add_parser("fusion", parents=[home_option()], help="train the early-fusion composed-query model",
+                          description="Mine (reference, modification text, target) triplets from the indexed "
+                                      "workspace's attributes, train the Combiner over its open_clip vectors with a "
+                                      "contrastive loss, and measure it on held-out reference items against late "
+                                      "fusion and image-only search. Writes NAME.safetensors and NAME.json.")
+    f.add_argument("--out", type=Path, default=None,
+                   help="checkpoint to write (default: WORKSPACE/models/workbench-fusion.safetensors, which "
+                        "searches in that workspace use)")
+    f.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"default {d.epochs}")
+    f.add_argument("--per-reference", type=positive_int, default=d.per_reference,
+                   help=f"triplets mined per reference item (default {d.per_reference})")
+    f.add_argument("--seed", type=non_negative_int, default=d.seed, help=f"default {d.seed}")
+    f.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    f.set_defaults(run=run_fusion)
 
 
 def run_clip(args: argparse.Namespace) -> int:
@@ -43,4 +65,27 @@ def run_clip(args: argparse.Namespace) -> int:
                        seed=args.seed)
     report = train_sample_model(args.catalog, out, settings, progress=sys.stderr.isatty())
     print(report.summary())
+    return 0
+
+
+def run_fusion(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import replace
+
+    from engine.models.fusion.loader import workspace_checkpoint
+    from engine.models.fusion.train import FusionSettings, train_fusion
+
+    workspace = workspace_from(args)
+    if not workspace.lancedb_dir.is_dir():
+        raise FileNotFoundError(f"the workspace {workspace.root} has no index; run `workbench index --home "
+                                f"{workspace.root}` (after `workbench ingest`) first")
+    out = args.out or workspace_checkpoint(workspace)
+    settings = replace(FusionSettings(), epochs=args.epochs, per_reference=args.per_reference, seed=args.seed)
+    report = train_fusion(workspace, out, settings, progress=sys.stderr.isatty())
+    if args.json:
+        print(json.dumps({"checkpoint": str(report.checkpoint), "seconds": round(report.seconds, 1),
+                          "train_triplets": report.train_triplets, "held_out_triplets": report.held_out_triplets,
+                          "metrics": report.metrics}))
+    else:
+        print(report.summary())
     return 0
