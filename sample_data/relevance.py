@@ -15,6 +15,10 @@ explicit targets (T is part of W), first rule that holds:
 
 "The category is right" holds when it matches, or when the query states no category at all
 (a text-only "summer" query); rules 2 and 1 need a stated category to share.
+
+The search benchmark (benchmarks/bench_search_quality.py) grades with two narrower scales, one per query
+intent, defined in docs/search_quality.md: `pivot_grade` (reference + "change family F to value V") and
+`descriptor_grade` (reference + "explore family F").
 """
 
 from __future__ import annotations
@@ -62,6 +66,41 @@ def true_grade(query_target: dict[str, str], reference: dict[str, str] | None, i
     if category_stated_match or any(matches.values()):
         return 1
     return 0
+
+
+PIVOT_KEPT: tuple[str, ...] = ("color", "pattern", "material")  # the visual families a pivot keeps
+
+
+def pivot_grade(reference: dict[str, str], family: str, target: str, item: dict[str, str]) -> int:
+    """0..4 grade of `item` for "the reference, with `family` changed to `target`" (docs/search_quality.md).
+
+    4 same category + target + every kept family (PIVOT_KEPT but `family`) equal to the reference's;
+    3 same category + target + all kept but one; 2 same category + target; 1 same category or target; 0 neither.
+    """
+    same_category = item.get("category") is not None and item.get("category") == reference.get("category")
+    has_target = item.get(family) == target
+    kept = [f for f in PIVOT_KEPT if f != family and reference.get(f) is not None]
+    misses = sum(1 for f in kept if item.get(f) != reference[f])
+    if same_category and has_target:
+        return 4 if misses == 0 else 3 if misses == 1 else 2
+    return 1 if same_category or has_target else 0
+
+
+def descriptor_grade(reference: dict[str, str], family: str, item: dict[str, str]) -> int:
+    """0..4 grade of `item` for "more like the reference's `family`" (docs/search_quality.md).
+
+    4 same category + the reference's value of `family` + at least one more visual family (PIVOT_KEPT)
+    shared; 3 same category + that value; 2 that value in another category; 1 same category only; 0 nothing.
+    """
+    value = reference.get(family)
+    if value is None:
+        raise ValueError(f"the reference has no {family!r} value to describe; pick a family it has: {sorted(reference)}")
+    same_category = item.get("category") is not None and item.get("category") == reference.get("category")
+    has_aspect = item.get(family) == value
+    more = any(item.get(f) is not None and item.get(f) == reference.get(f) for f in PIVOT_KEPT if f != family)
+    if same_category and has_aspect:
+        return 4 if more else 3
+    return 2 if has_aspect else 1 if same_category else 0
 
 
 def load_sample_truth(items_parquet: str | Path) -> dict[str, dict[str, str]]:
