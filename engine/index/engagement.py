@@ -46,18 +46,13 @@ def load_engagement(search_log_dir: Path) -> dict[str, Engagement]:
             raise FileNotFoundError(f"search log file {f} not found; --search-log must be a folder with "
                                     "searches.parquet and impressions.parquet")
     con = duckdb.connect()
-    counts = con.execute(
+    # Integer aggregates per (item, position), so the rate is computed the same on every run (float sums in a
+    # parallel GROUP BY are not); the weights are whole numbers.
+    per_position = con.execute(
         f"""
-        WITH weighted AS (
-          SELECT item_id, position, clicked::INT AS c, long_click::INT AS l, saved::INT AS s,
-                 clicked::INT * {CLICK} + long_click::INT * {LONG_CLICK} + saved::INT * {SAVE} AS w
-          FROM read_parquet($impressions)
-        ), by_position AS (
-          SELECT position, avg(w) AS expected FROM weighted GROUP BY position
-        )
-        SELECT item_id, count(*) AS impressions, sum(c) AS clicks, sum(l) AS long_clicks, sum(s) AS saves,
-               sum(w) AS observed, sum(expected) AS expected
-        FROM weighted JOIN by_position USING (position) GROUP BY item_id
+        SELECT item_id, position, count(*) AS n, sum(clicked::INT) AS c, sum(long_click::INT) AS l,
+               sum(saved::INT) AS s
+        FROM read_parquet($impressions) GROUP BY item_id, position ORDER BY item_id, position
         """,
         {"impressions": str(impressions)},
     ).fetchall()
@@ -78,8 +73,23 @@ def load_engagement(search_log_dir: Path) -> dict[str, Engagement]:
     ).fetchall()
     queries = {item: tuple(q) for item, q in engaged}
     out = {}
-    for item, imp, clicks, longs, saves, observed, expected in counts:
-        rate = coec(float(observed), float(expected))
+    shown: dict[int, int] = {}
+    engaged_at: dict[int, float] = {}
+    for _, position, n, c, l, sv in per_position:
+        shown[position] = shown.get(position, 0) + n
+        engaged_at[position] = engaged_at.get(position, 0.0) + c * CLICK + l * LONG_CLICK + sv * SAVE
+    mean_at = {p: engaged_at[p] / shown[p] for p in shown}
+    totals: dict[str, list] = {}
+    for item, position, n, c, l, sv in per_position:
+        t = totals.setdefault(item, [0, 0, 0, 0, 0.0])
+        t[0] += n
+        t[1] += c
+        t[2] += l
+        t[3] += sv
+        t[4] += n * mean_at[position]
+    for item, (imp, clicks, longs, saves, expected) in totals.items():
+        observed = clicks * CLICK + longs * LONG_CLICK + saves * SAVE
+        rate = coec(float(observed), expected)
         out[item] = Engagement(int(imp), int(clicks), int(longs), int(saves), rate, queries.get(item, ()))
     return out
 
