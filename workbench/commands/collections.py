@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 from workbench.commands.common import home_option, int_at_least, positive_int, workspace_from
 
-JUDGE_MODULE = "engine.attributes.judge"
 DEFAULT_JUDGE, NO_JUDGE = "default", "none"
 
 
@@ -54,8 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--feed-size", type=positive_int, default=d.feed_size,
                        help=f"products kept per topic (default {d.feed_size})")
     build.add_argument("--judge", default=DEFAULT_JUDGE,
-                       help=f"topic judge of {JUDGE_MODULE} ('{DEFAULT_JUDGE}': its default judge when the module "
-                       f"exists; '{NO_JUDGE}': no judging)")
+                       help=f"topic judge ('{DEFAULT_JUDGE}': offline, co-occurrence and title heuristics; "
+                       f"'transformers': a local LLM; '{NO_JUDGE}': no judging)")
     build.add_argument("--min-judge-score", type=_share, default=d.min_judge_score,
                        help=f"drop topics the judge scores below this (default {d.min_judge_score})")
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
@@ -70,26 +68,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(run=run_list)
 
 
-def judge_available() -> bool:
-    """Whether the attribute pipeline's topic judge module is installed."""
-    return importlib.util.find_spec(JUDGE_MODULE) is not None
-
-
-def _judge(name: str):
-    """(callable, name) for --judge, or (None, None); says on stderr when no judge module exists."""
+def _judge(name: str, workspace):
+    """(callable, name) for --judge, or (None, None) for --judge none. The offline judge's co-occurrence
+    statistics come from the same item attributes the topics are proposed from."""
     if name == NO_JUDGE:
         return None, None
-    if not judge_available():
-        if name != DEFAULT_JUDGE:
-            raise ValueError(f"--judge {name!r} needs {JUDGE_MODULE}, which this install lacks; "
-                             f"pass --judge {NO_JUDGE}")
-        print(f"note: {JUDGE_MODULE} is not installed; topics are not judge-filtered", file=sys.stderr)
-        return None, None
-    from importlib import import_module
+    from engine.attributes.judge import JUDGES, get_judge
+    from engine.collections.sources import item_attributes
 
-    get_judge = import_module(JUDGE_MODULE).get_judge
-    judge = get_judge() if name == DEFAULT_JUDGE else get_judge(name)
-    return judge.score, getattr(judge, "name", name)
+    if name not in JUDGES:
+        raise ValueError(f"unknown --judge {name!r}; known judges are {', '.join(JUDGES)} and {NO_JUDGE}")
+    judge = get_judge(name, attributes=item_attributes(workspace).attributes)
+    return (lambda attributes, title: judge.score(attributes, title).overall), getattr(judge, "name", name)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -104,7 +94,7 @@ def run_build(args: argparse.Namespace) -> int:
     search_log = args.search_log
     if search_log is None and (workspace.sample_dir / "search_log").is_dir():
         search_log = workspace.sample_dir / "search_log"
-    judge, judge_name = _judge(args.judge)
+    judge, judge_name = _judge(args.judge, workspace)
     report = build_collections(workspace, settings, search_log, judge, judge_name)
     print(json.dumps(report.to_dict()) if args.json else report.summary())
     return 0

@@ -1,0 +1,114 @@
+"""`workbench attributes train|assign|evaluate`: the CLIP-style attribute tagger on an indexed workspace."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from workbench.commands.common import home_option, positive_int, workspace_from
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number strictly between 0 and 1, got {value}")
+    return value
+
+
+def register_tagger(actions: argparse._SubParsersAction) -> None:
+    """Add `train`, `assign` and `evaluate` to the `workbench attributes` sub-parsers."""
+    from engine.attributes.tagger import TaggerSettings
+
+    d = TaggerSettings()
+    t = actions.add_parser("train", parents=[home_option()], help="train and calibrate the attribute tagger",
+                           description="Train the dual encoder on the curated (item, attribute) positives over the "
+                                       "items' stored vectors, calibrate per-attribute thresholds on held-out items "
+                                       "and measure it. Writes WORKSPACE/models/attribute-tagger.safetensors + .json.")
+    _inputs(t, positives=True)
+    t.add_argument("--target-precision", type=_probability, default=d.target_precision,
+                   help=f"precision the per-attribute thresholds aim at (default {d.target_precision})")
+    t.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"default {d.epochs}")
+    t.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    t.set_defaults(run=run_train)
+
+    a = actions.add_parser("assign", parents=[home_option()], help="tag every item with the trained tagger",
+                           description="Score every item against every curated attribute and write the ones above "
+                                       "their thresholds to the items table's tagged_attributes column (JSON).")
+    _inputs(a, positives=False)
+    a.add_argument("--json", action="store_true", help="print the counts as one JSON object")
+    a.set_defaults(run=run_assign)
+
+    e = actions.add_parser("evaluate", parents=[home_option()], help="measure the trained tagger on held-out items",
+                           description="Recall@10 against the catalog's ground truth, per-family precision/recall at "
+                                       "the calibrated thresholds, and distinct / mean-per-product labels.")
+    _inputs(e, positives=True)
+    e.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    e.set_defaults(run=run_evaluate)
+
+
+def _inputs(parser: argparse.ArgumentParser, *, positives: bool) -> None:
+    parser.add_argument("--vocabulary", type=Path, default=None,
+                        help="curated vocabulary JSON (default: WORKSPACE/attributes/vocabulary.json)")
+    if positives:
+        parser.add_argument("--positives", type=Path, default=None,
+                            help="curated positives, one ItemAttribute JSON object a line "
+                                 "(default: WORKSPACE/attributes/curated.jsonl)")
+
+
+def _paths(args):
+    workspace = workspace_from(args)
+    folder = workspace.root / "attributes"
+    return (workspace, args.vocabulary or folder / "vocabulary.json",
+            getattr(args, "positives", None) or folder / "curated.jsonl")
+
+
+def _print(report, as_json: bool) -> None:
+    print(json.dumps(report.to_dict(), default=float) if as_json else report.summary())
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from engine.attributes.records import CuratedVocabulary
+    from engine.attributes.tagger import TaggerSettings
+    from engine.attributes.tagger_data import load_positives
+    from engine.attributes.tagger_run import train_tagger
+
+    workspace, vocabulary_path, positives_path = _paths(args)
+    vocabulary = CuratedVocabulary.load(vocabulary_path)
+    positives = load_positives(positives_path)
+    settings = replace(TaggerSettings(), target_precision=args.target_precision, epochs=args.epochs)
+    report = train_tagger(workspace, vocabulary, positives, settings=settings, progress=sys.stderr.isatty())[0]
+    _print(report, args.json)
+    return 0
+
+
+def run_assign(args: argparse.Namespace) -> int:
+    from engine.attributes.records import CuratedVocabulary
+    from engine.attributes.tagger_run import assign_tagger
+
+    workspace, vocabulary_path, _ = _paths(args)
+    vocabulary = CuratedVocabulary.load(vocabulary_path) if vocabulary_path.is_file() or args.vocabulary else None
+    written, tagged = assign_tagger(workspace, vocabulary=vocabulary)
+    counts = {"items": written, "attributes": len(tagged),
+              "mean_per_product": round(len(tagged) / written, 3) if written else 0.0,
+              "distinct": len({(t.family, t.value) for t in tagged})}
+    print(json.dumps(counts) if args.json else
+          f"wrote tagged_attributes for {written} items: {counts['attributes']} attributes "
+          f"({counts['mean_per_product']} per item, {counts['distinct']} distinct)")
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from engine.attributes.tagger_data import load_positives
+    from engine.attributes.tagger_run import evaluate_tagger
+
+    workspace, _, positives_path = _paths(args)
+    report = evaluate_tagger(workspace, load_positives(positives_path))
+    _print(report, args.json)
+    return 0
