@@ -48,6 +48,20 @@ def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bo
     else:
         print("[demo] catalog already ingested", flush=True)
     index_demo_workspace(workspace, progress)
+    populate_demo_judgments(workspace)
+
+
+def populate_demo_judgments(workspace: Workspace) -> None:
+    """Both configs' runs over the sample benchmark queries, a blind pool and simulated judgments (once)."""
+    from engine.pipeline.context import SearchContext
+    from labels import open_store
+    from workbench.demo_population import QUERY_SET, populate
+
+    with open_store(workspace.judgments_path) as store:
+        if any(s.name == QUERY_SET for s in store.query_sets()):
+            print(f"[demo] judgments present (query set {QUERY_SET})", flush=True)
+            return
+        populate(workspace, SearchContext.open(workspace), store, log=lambda line: print(line, flush=True))
 
 
 def index_demo_workspace(workspace: Workspace, progress: bool) -> None:

@@ -114,6 +114,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                               help="graded (0-4) or binary (0/1) labels (default graded)")
     import_qrels.set_defaults(run=run_import_qrels)
 
+    run_configs = commands.add_parser(
+        "run", parents=[home_option()], help="search a stored query set with configs and record the ranked lists",
+        description="Every query of the set through every config (models loaded once); each top-k list is stored "
+        "as a run of that config, ready for a task pool (`build_task_pool`) and `eval report`. Needs the store "
+        "writable: stop `workbench app` on this workspace first.",
+    )
+    run_configs.add_argument("--configs", type=_config_list, required=True, help="config names: A,B")
+    run_configs.add_argument("--query-set", required=True, help="the query set to run")
+    run_configs.add_argument("--k", type=positive_int, default=10, help="results stored per query (default 10)")
+    run_configs.set_defaults(run=run_runs)
+
     export_run = commands.add_parser(
         "export-run", parents=[home_option()], help="write a config's latest runs as a TREC run file",
     )
@@ -124,6 +135,23 @@ def register(sub: argparse._SubParsersAction) -> None:
                             help="write the stored scores (default), or scores that keep the stored rank order "
                             "under trec_eval's sorting (for runs whose scores tie)")
     export_run.set_defaults(run=run_export_run)
+
+
+# ---- run -----------------------------------------------------------------------------------------------
+
+def run_runs(args: argparse.Namespace) -> int:
+    from engine.pipeline.config import load_config
+    from engine.pipeline.context import SearchContext
+    from labels import open_store
+    from workbench.batch_runs import record_runs
+
+    workspace = workspace_from(args)
+    configs = [load_config(name, workspace) for name in args.configs]
+    with open_store(workspace.judgments_path) as store:
+        queries = store.queries(args.query_set)
+        report = record_runs(SearchContext.open(workspace), store, queries, configs, k=args.k)
+    print(report.summary())
+    return 3 if report.failed else 0
 
 
 # ---- trec --------------------------------------------------------------------------------------------

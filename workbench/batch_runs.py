@@ -1,0 +1,77 @@
+"""Run pipeline configs over a stored query set and record each ranked list in the judgment store.
+
+The bridge between the engine (which knows nothing of judgments) and labels (which knows nothing of
+models): used by `workbench eval run`, the demo and the app's Admin page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from engine.records import Query
+from labels.records import ConfigRecord, QueryRecord, RunResult
+
+
+@dataclass
+class RunReport:
+    """What `record_runs` stored, and the queries it could not run (with why)."""
+
+    runs: int = 0
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (config, query_id, error)
+    timings_ms: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # config -> per query stages
+
+    def summary(self) -> str:
+        lines = [f"recorded {self.runs} runs" + (f"; {len(self.failed)} failed" if self.failed else "")]
+        lines += [f"  {config} {query}: {error}" for config, query, error in self.failed[:10]]
+        return "\n".join(lines)
+
+
+def query_of(record: QueryRecord) -> Query:
+    """The engine's Query for a stored query record."""
+    return Query(text=record.text or "", item_id=record.image_item_id, image_path=record.image_path,
+                 crop=tuple(record.crop) if record.crop is not None else None)
+
+
+def config_record(config) -> ConfigRecord:
+    """How a PipelineConfig is stored: name, content hash, full JSON."""
+    return ConfigRecord(config.name, config.content_hash(), json.dumps(config.to_dict(), sort_keys=True))
+
+
+def versions(context) -> tuple[str, str]:
+    """(model_version, index_version) of a SearchContext: the models' keys and the table's version."""
+    model = f"{context.clip.identity.key()}+{context.text_encoder.identity.key()}"
+    return model, f"lancedb:{context.table.version}"
+
+
+def record_runs(context, store, queries: Sequence[QueryRecord], configs: Sequence, *, k: int = 10,
+                progress: Callable[[int, int], None] | None = None) -> RunReport:
+    """Search every query with every config and store the top k as a run; a failing query is reported, not fatal."""
+    from engine.pipeline.search import search
+
+    if not queries:
+        raise ValueError("no queries to run; add queries to the query set first")
+    report = RunReport()
+    model_version, index_version = versions(context)
+    total, done = len(queries) * len(configs), 0
+    for config in configs:
+        record = config_record(config)
+        report.timings_ms[config.name] = []
+        for query in queries:
+            try:
+                response = search(context, query_of(query), config, k)
+            except (ValueError, FileNotFoundError) as error:
+                report.failed.append((config.name, query.query_id, str(error)))
+            else:
+                results = [RunResult(r.rank, r.item_id, float(r.score),
+                                     {n: float(v) for n, v in asdict(r.breakdown).items()})
+                           for r in response.results]
+                store.record_run(record, query.query_id, results, model_version=model_version,
+                                 index_version=index_version)
+                report.timings_ms[config.name].append(dict(response.timings_ms))
+                report.runs += 1
+            done += 1
+            if progress:
+                progress(done, total)
+    return report

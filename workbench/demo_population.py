@@ -1,0 +1,93 @@
+"""The demo's judgments: a sample benchmark query set, both configs' runs over it, a blind task pool and
+simulated raters who grade from the sample catalog's ground truth (sample_data.relevance), so that a new
+user opens a workbench with metrics, agreement and comparisons to look at. Real raters then add to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from labels.records import QueryRecord
+
+QUERY_SET = "sample-benchmark"
+CONFIGS = ("baseline", "full")
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    pivots_and_descriptors: int = 60  # half each
+    crops: int = 8
+    k: int = 10  # pool depth
+    overlap: int = 3  # raters per task
+    gold_rate: float = 0.05
+    seed: int = 0
+
+
+def query_records(bench_queries, query_set: str = QUERY_SET) -> list[QueryRecord]:
+    """Stored QueryRecords of benchmark queries; the type is the intent (a crop is a pivot or a descriptor)."""
+    out = []
+    for q in bench_queries:
+        target = {q.family: q.target} if q.target is not None else {}
+        out.append(QueryRecord(f"{query_set}:{q.query_id}", query_set, q.intent, q.query.text or None,
+                               q.query.item_id, None, q.query.crop, target))
+    return out
+
+
+def oracle_for(bench_queries, truth, query_set: str = QUERY_SET):
+    """(QueryRecord, item_id) -> the true 0..4 grade, by the benchmark's grade of that query."""
+    by_id = {f"{query_set}:{q.query_id}": q for q in bench_queries}
+
+    def oracle(record: QueryRecord, item_id: str) -> int:
+        return by_id[record.query_id].grade(truth, item_id)
+
+    return oracle
+
+
+def add_gold_answers(store, bench_queries, truth, shown: set[tuple[str, str]], *, every: int = 4,
+                     query_set: str = QUERY_SET) -> int:
+    """Gold answers for every `every`-th query: one perfect (4) and one irrelevant (0) item no run showed."""
+    added = 0
+    items = sorted(truth)
+    for q in bench_queries[::every]:
+        query_id = f"{query_set}:{q.query_id}"
+        for wanted in (4, 0):
+            item = next((i for i in items if i not in (q.reference_id, q.query.item_id)
+                         and (query_id, i) not in shown and q.grade(truth, i) == wanted), None)
+            if item is not None:
+                store.add_gold(query_id, item, wanted, note="sample ground truth")
+                added += 1
+    return added
+
+
+def populate(workspace, context, store, settings: DemoSettings = DemoSettings(), *, catalog=None, log=print) -> bool:
+    """Fill the store with the demo's query set, runs, pool and simulated judgments; False if the set exists.
+
+    `catalog` is the generated sample folder (default: the workspace's sample/), whose ground truth grades.
+    """
+    from engine.pipeline.config import load_config
+    from labels import simulate_judgments
+    from sample_data.benchmark_queries import build_query_set
+    from sample_data.relevance import load_sample_truth
+    from workbench.batch_runs import record_runs
+
+    if any(s.name == QUERY_SET for s in store.query_sets()):
+        return False
+    catalog = workspace.sample_dir if catalog is None else catalog
+    bench = build_query_set(catalog, n=settings.pivots_and_descriptors, n_crops=settings.crops, seed=settings.seed)
+    records = query_records(bench)
+    configs = [load_config(name, workspace) for name in CONFIGS]
+    log(f"[demo] running {', '.join(CONFIGS)} over {len(records)} sample benchmark queries")
+    store.add_query_set(QUERY_SET, "pivots, descriptors and crops drawn from the sample catalog's held-out items")
+    store.add_queries(records)
+    report = record_runs(context, store, records, configs, k=settings.k)
+    if report.failed:
+        log(report.summary())
+    truth = load_sample_truth(catalog / "items.parquet")
+    runs = store.run_results_frame(list(CONFIGS), QUERY_SET)
+    add_gold_answers(store, bench, truth, set(zip(runs["query_id"], runs["item_id"])))
+    pool = store.build_task_pool(QUERY_SET, list(CONFIGS), k=settings.k, overlap=settings.overlap,
+                                 gold_rate=settings.gold_rate, seed=settings.seed)
+    judged = simulate_judgments(store, oracle_for(bench, truth), seed=settings.seed)
+    log(f"[demo] task pool: {pool.n_tasks} tasks + {pool.n_gold} gold over {pool.n_queries} queries; "
+        f"{judged} simulated judgments")
+    return True
