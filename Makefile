@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(BIN)/workbench demo --port $(PORT)
 
 test: $(STAMP)
+	bash scripts/ensure_chromium.sh  # the browser test (tests/e2e) drives headless Chromium
 	$(BIN)/python -m pytest -q
 
 clean-workspace:

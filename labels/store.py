@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from labels import frames, judgments, pools, qrels, queries, raters, runs
+from labels import frames, judgments, pools, qrels, queries, rater_views, raters, runs
 from labels.clock import utc_now
 from labels.connection import connect_file, copy_for_snapshot, write_lock_for
 from labels.errors import ReadOnlyStoreError, StoreLockedError, StoreNotFoundError
@@ -194,6 +194,17 @@ class JudgmentStore:
         with self._write() as con:
             return judgments.insert_judgments_bulk(con, frame, now=self.clock())
 
+    def record_preference(
+        self, query_id: str, rater_id: str, left_config_hash: str, right_config_hash: str, choice: str,
+        seconds_spent: float,
+    ) -> "Preference":
+        """Append a blind side-by-side preference (choice left, right or tie) between two configs' lists for a query."""
+        from labels.preferences import insert_preference
+
+        with self._write() as con:
+            return insert_preference(con, query_id, rater_id, left_config_hash, right_config_hash, choice,
+                                     seconds_spent=seconds_spent, now=self.clock())
+
     def import_qrels(self, rows: Iterable[tuple[str, str, int]], *, source: str, mode: str = "graded") -> int:
         """Store (query_id, item_id, label) rows as judgments of the pseudo-rater `qrels:<source>`; returns the count."""
         with self._write() as con:
@@ -207,6 +218,13 @@ class JudgmentStore:
         """Latest judgment per (task, rater), gold excluded: query_id, query_type, item_id, rater_id, simulated, mode, label, seconds_spent, judged_at."""
         with self._read() as con:
             return frames.judgments_frame(con, include_simulated=include_simulated, mode=mode, query_set=query_set)
+
+    def preferences_frame(self, query_set: str | None = None) -> pd.DataFrame:
+        """Every blind side-by-side preference, oldest first: see labels.preferences.PREFERENCE_COLUMNS."""
+        from labels.preferences import preferences_frame
+
+        with self._read() as con:
+            return preferences_frame(con, query_set)
 
     def gold_frame(self) -> pd.DataFrame:
         """Latest judgments of gold tasks: rater_id, task_id, query_id, item_id, mode, label, expected_label."""
@@ -267,6 +285,21 @@ class JudgmentStore:
                 [task_id, rater_id],
             ).fetchall()
         return [Judgment(*row) for row in rows]
+
+    def query_tasks(self, rater_id: str, query_id: str, *, mode: str = "binary", limit: int = 10) -> list[Task]:
+        """The pooled tasks of one query that this rater has not judged yet, by task id (one Precision@10 page)."""
+        with self._read() as con:
+            return rater_views.query_tasks(con, rater_id, query_id, mode=mode, limit=limit)
+
+    def rater_progress(self, rater_id: str, *, mode: str = "graded") -> rater_views.RaterProgress:
+        """Tasks of `mode` this rater has judged, and tasks `assign_next` would still hand them."""
+        with self._read() as con:
+            return rater_views.rater_progress(con, rater_id, mode=mode, now=self.clock())
+
+    def admins_with_secret(self) -> list[str]:
+        """Ids of the admins who can sign in with a secret (what `workbench app --auth password` needs)."""
+        with self._read() as con:
+            return rater_views.admins_with_secret(con)
 
     def guideline(self, mode: str) -> str:
         """The rating guideline (Markdown) for "graded" or "binary"."""

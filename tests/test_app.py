@@ -1,4 +1,4 @@
-"""The Streamlit app under streamlit.testing: the catalog page lists and filters the ingested items."""
+"""The Streamlit app under streamlit.testing: the catalog page lists and filters the ingested items (researchers up)."""
 
 from pathlib import Path
 
@@ -15,10 +15,24 @@ def home(monkeypatch, ingested_workspace):
     return ingested_workspace
 
 
-def test_app_opens_on_the_catalog(home):
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+def test_the_app_menu_opens_the_catalog(home):
+    at = AppTest.from_file(str(APP), default_timeout=60).run()  # --auth none: the local admin, on Explore
+    at.switch_page("app_pages/catalog.py").run()
     assert not at.exception
     assert at.title[0].value == "Catalog"
+
+
+def test_a_rater_cannot_browse_the_catalog(home, monkeypatch):
+    from datetime import datetime
+
+    from labels import Rater
+
+    monkeypatch.setenv("WORKBENCH_AUTH", "password")
+    at = AppTest.from_file(str(CATALOG_PAGE), default_timeout=60)
+    at.session_state["signed_in_rater"] = Rater("ann", "Ann", "rater", False, datetime(2026, 1, 1))
+    at.run()
+    assert not at.exception
+    assert "researcher role" in at.error[0].value and not at.title
 
 
 def test_catalog_lists_items_with_a_count(home):

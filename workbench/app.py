@@ -1,11 +1,58 @@
-"""The Streamlit app: `streamlit run workbench/app.py` (started by `workbench app` / `workbench demo`)."""
+"""The Streamlit app: `streamlit run workbench/app.py` (started by `workbench app` / `workbench demo`).
 
-from pathlib import Path
+Under `--auth password` nobody sees a page before signing in; then the menu holds only the pages
+the rater's role allows (each page checks the role again itself). Under `--auth none` the one local
+user is an admin, and a banner on every page says so.
+"""
 
 import streamlit as st
 
-PAGES = Path(__file__).parent / "app_pages"
+from workbench import access
+
+DEFAULT_PAGE = {"rater": "label.py", "researcher": "explore.py", "admin": "explore.py"}
 
 st.set_page_config(page_title="Relevance workbench", page_icon=":mag:", layout="wide")
-page = st.navigation([st.Page(PAGES / "catalog.py", title="Catalog", icon=":material/grid_view:", default=True)])
-page.run()
+
+
+def _sign_in_form() -> None:
+    st.title("Relevance workbench")
+    with st.form("signin"):
+        st.markdown("**Sign in**")
+        rater_id = st.text_input("Rater id", key="signin_rater")
+        secret = st.text_input("Secret", type="password", key="signin_secret")
+        if st.form_submit_button("Sign in", key="signin_submit", type="primary"):
+            user = access.authenticate(rater_id, secret)
+            if user is None:
+                st.error(access.SIGN_IN_FAILED)
+            else:
+                access.sign_in(user)
+                st.rerun()
+
+
+def _menu(user) -> list:
+    allowed = access.allowed_pages(user)
+    default = next((s for s in allowed if s.file == DEFAULT_PAGE[user.role]), allowed[0] if allowed else None)
+    return [st.Page(s.path, title=s.title, icon=s.icon, default=s is default) for s in allowed]
+
+
+user = access.current_user()
+if user is None:
+    _sign_in_form()
+    st.stop()
+
+with st.sidebar:
+    if access.auth_mode() == "none":
+        st.caption(f"Local user `{user.rater_id}` · role **{user.role}**")
+    else:
+        st.markdown(f"Signed in as **{user.name}** (`{user.rater_id}`) · role **{user.role}**")
+        if st.button("Sign out", key="signout"):
+            access.sign_out()
+            st.rerun()
+if access.auth_mode() == "none":
+    st.warning(access.NO_AUTH_BANNER, icon=":material/lock_open:")
+
+pages = _menu(user)
+if not pages:
+    st.error(f"No page is open to the role {user.role!r}.")
+    st.stop()
+st.navigation(pages).run()

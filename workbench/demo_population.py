@@ -59,6 +59,21 @@ def add_gold_answers(store, bench_queries, truth, shown: set[tuple[str, str]], *
     return added
 
 
+def _largest_query_set(catalog, settings: DemoSettings, build):
+    """The settings' query set, or the largest smaller one the catalog allows (small demos); None if none."""
+    from sample_data.benchmark_queries import QuerySetError
+
+    n, crops = settings.pivots_and_descriptors, settings.crops
+    while n >= 2:
+        for c in dict.fromkeys((crops, crops // 2, 0)):
+            try:
+                return build(catalog, n=n, n_crops=c, seed=settings.seed)
+            except QuerySetError:
+                continue
+        n //= 2
+    return None
+
+
 def populate(workspace, context, store, settings: DemoSettings = DemoSettings(), *, catalog=None, log=print) -> bool:
     """Fill the store with the demo's query set, runs, pool and simulated judgments; False if the set exists.
 
@@ -73,7 +88,11 @@ def populate(workspace, context, store, settings: DemoSettings = DemoSettings(),
     if any(s.name == QUERY_SET for s in store.query_sets()):
         return False
     catalog = workspace.sample_dir if catalog is None else catalog
-    bench = build_query_set(catalog, n=settings.pivots_and_descriptors, n_crops=settings.crops, seed=settings.seed)
+    bench = _largest_query_set(catalog, settings, build_query_set)
+    if bench is None:
+        log(f"[demo] the catalog is too small for a benchmark query set (fewer than 2 held-out products with a "
+            f"pivot answer); no demo judgments. Generate more items (--n) for them.")
+        return False
     records = query_records(bench)
     configs = [load_config(name, workspace) for name in CONFIGS]
     log(f"[demo] running {', '.join(CONFIGS)} over {len(records)} sample benchmark queries")

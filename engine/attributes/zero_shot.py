@@ -40,10 +40,24 @@ class ZeroShotTagger:
         self._prompts: dict[tuple[str, str], np.ndarray] = {}
 
     def _prompt_vectors(self, family: str, category: str) -> np.ndarray:
+        if not self._prompts:
+            self.prepare()
         key = (family, category)
         if key not in self._prompts:
             self._prompts[key] = self.encode_texts([prompt(family, v, category) for v in self.values[family]])
         return self._prompts[key]
+
+    def prepare(self) -> None:
+        """Encode every (family, category) prompt set in one batch: one model call instead of one per pair
+        (a first query over candidates of many categories otherwise pays dozens of small calls)."""
+        keys = [("category", "")] + [(f, c) for f in self.values if f != "category" for c in self.values["category"]]
+        texts = [prompt(f, v, c) for f, c in keys for v in self.values[f]]
+        vectors = np.asarray(self.encode_texts(texts))
+        start = 0
+        for family, category in keys:
+            n = len(self.values[family])
+            self._prompts[(family, category)] = vectors[start:start + n]
+            start += n
 
     def tag(self, image_vecs: np.ndarray) -> list[dict[str, Tag]]:
         """One {family: Tag} per image embedding (rows L2-normalised)."""

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from workbench import state
+from workbench import access, state
 
 PAGE_SIZE = 24
 COLUMNS = 6
 
+user = access.require("researcher")
 ws = state.workspace()
 st.title("Catalog")
 

@@ -1,4 +1,4 @@
-"""`workbench app`: serve the app over an existing workspace."""
+"""`workbench app`: serve the app over an existing workspace, with or without sign-in."""
 
 from __future__ import annotations
 
@@ -6,15 +6,24 @@ import argparse
 
 from workbench.commands.common import home_option, port, workspace_from
 
+AUTH_MODES = ("none", "password")  # the same as workbench.access.AUTH_MODES (not imported: it loads Streamlit)
+LOCALHOST = "127.0.0.1"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("app", parents=[home_option()], help="serve the app over an existing workspace")
     p.add_argument("--port", type=port, default=8501, help="port to listen on (default 8501)")
     p.add_argument(
         "--auth",
-        choices=["none"],
+        choices=AUTH_MODES,
         default="none",
-        help="sign-in mode; 'none' is for one person on localhost (the only mode so far)",
+        help="sign-in mode: 'password' makes raters sign in with their id and secret (see `workbench raters add`); "
+        "'none' (default) is for one person on localhost and says so on every page",
+    )
+    p.add_argument(
+        "--address",
+        default=None,
+        help=f"interface to listen on (default: {LOCALHOST} under --auth none, every interface under --auth password)",
     )
     p.set_defaults(run=run)
 
@@ -25,4 +34,16 @@ def run(args: argparse.Namespace) -> int:
 
     workspace = workspace_from(args)
     open_items_table(workspace, create=False)  # fails early, naming the fix, when there is no catalog
-    return serve(workspace, args.port, args.auth)
+    if args.auth == "password":
+        check_sign_in_ready(workspace)
+    address = args.address or (LOCALHOST if args.auth == "none" else None)
+    return serve(workspace, args.port, args.auth, address)
+
+
+def check_sign_in_ready(workspace) -> None:
+    """Refuse `--auth password` while no admin can sign in (nobody could then add raters from the app)."""
+    from labels import open_store
+    from workbench.access import check_password_mode_ready
+
+    with open_store(workspace.judgments_path) as store:  # closed before the server opens it for writing
+        check_password_mode_ready(store)

@@ -1,0 +1,104 @@
+"""Dashboard page under AppTest: role guard, helpful empty state, and a populated store's metrics and downloads."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from labels import ConfigRecord, QueryRecord, Rater, RunResult, open_store
+
+PAGES = Path(__file__).parents[2] / "workbench" / "app_pages"
+TIMEOUT = 60
+# Two configs over three queries; raters label an item 3 when its name ends in "good", else 0 (r2 agrees, r3 +1).
+RANKINGS = {
+    "baseline": {"q1": ["a-good", "b", "c"], "q2": ["d", "e-good", "f"], "q3": ["g", "h", "i-good"]},
+    "full": {"q1": ["a-good", "x-good", "c"], "q2": ["e-good", "d", "y"], "q3": ["i-good", "g-good", "h"]},
+}
+
+
+def label_of(item_id: str, rater_id: str) -> int:
+    return (3 if item_id.endswith("good") else 0) + (1 if rater_id == "r3" else 0)
+
+
+def populate(path: Path) -> None:
+    """Queries of three types, both configs' runs, a graded pool judged by three raters."""
+    with open_store(path) as store:
+        store.add_query_set("qs", "three queries")
+        store.add_queries([QueryRecord("q1", "qs", "pivot", "in red", "p000001"),
+                           QueryRecord("q2", "qs", "text", "red dress"),
+                           QueryRecord("q3", "qs", "descriptor", "same color", "p000002")])
+        for name, by_query in RANKINGS.items():
+            config = ConfigRecord(name, f"hash-{name}", f'{{"name": "{name}"}}')
+            for query_id, items in by_query.items():
+                results = [RunResult(r, item, 1.0 - 0.1 * r) for r, item in enumerate(items, start=1)]
+                store.record_run(config, query_id, results, model_version="m", index_version="i")
+        store.build_task_pool("qs", list(RANKINGS), k=3, overlap=3, mode="graded", seed=0)
+        raters = ("r1", "r2", "r3")
+        for rater_id in raters:
+            store.add_rater(rater_id, rater_id.upper())
+        with store._read() as con:
+            tasks = con.execute("SELECT task_id, item_id FROM tasks ORDER BY task_id").fetchall()
+        store.bulk_insert_judgments(pd.DataFrame(
+            [{"task_id": t, "rater_id": r, "label": label_of(item, r), "seconds_spent": 2.0}
+             for t, item in tasks for r in raters]))
+
+
+def page(name: str, monkeypatch, home: Path, rater: Rater | None = None) -> AppTest:
+    """The page over `home`; with a rater, as that rater signed in under --auth password (else --auth none)."""
+    monkeypatch.setenv("WORKBENCH_HOME", str(home))
+    monkeypatch.setenv("WORKBENCH_AUTH", "password" if rater else "none")
+    at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
+    if rater is not None:
+        at.session_state["signed_in_rater"] = rater
+    return at
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one dataframe shown with this column (AppTest finds dataframes by position, not key)."""
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(frames) == 1, f"{len(frames)} dataframes have a column {column!r}"
+    return frames[0]
+
+
+def person(role: str) -> Rater:
+    return Rater(f"{role}-1", role.title(), role, False, datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def populated(tmp_path) -> Path:
+    populate(tmp_path / "judgments.duckdb")
+    return tmp_path
+
+
+def test_an_empty_store_shows_an_empty_state(monkeypatch, tmp_path):
+    at = page("dashboard.py", monkeypatch, tmp_path).run()
+    assert not at.exception
+    assert "judgment store is empty" in at.info[0].value and "workbench demo" in at.info[0].value
+    assert not at.dataframe
+
+
+@pytest.mark.parametrize("role", ["researcher", "admin"])
+def test_a_populated_store_shows_metrics_agreement_and_downloads(monkeypatch, populated, role):
+    at = page("dashboard.py", monkeypatch, populated, person(role)).run()
+    assert not at.exception
+    assert [m.value for m in at.metric][:4] == ["36", "3", "3", "2"]  # 12 pooled tasks (4 per query) x 3 raters
+    table = frame_with(at, "query type").set_index(["config", "query type"])
+    # baseline has one good item in each top 3; full has two in q1 and q3 and one in q2 (mean grade >= 3).
+    assert table.loc[("baseline", "all"), "P@10"] == pytest.approx(1 / 10)
+    assert table.loc[("full", "all"), "P@10"] == pytest.approx((2 + 1 + 2) / 3 / 10)
+    assert set(table.index.get_level_values("query type")) == {"all", "pivot", "text", "descriptor"}
+    raters = frame_with(at, "median_seconds").set_index("rater_id")
+    assert raters.loc["r3", "judgments"] == 12
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["TREC qrels", "TREC run", "Judgments CSV", "Per-query metrics CSV"]
+
+
+def test_a_rater_sees_the_guard_and_nothing_else(monkeypatch, populated):
+    at = page("dashboard.py", monkeypatch, populated, person("rater")).run()
+    assert not at.exception
+    assert "Not allowed" in at.error[0].value and "researcher" in at.error[0].value
+    assert not at.title and not at.metric and not at.dataframe and not at.selectbox

@@ -1,0 +1,125 @@
+"""Explore page under AppTest: role guard, a pivot query on the indexed sample with its results, send to a query set."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from engine.workspace import Workspace
+from tests.app.test_dashboard import page, person
+from workbench.ui_suggestions import suggest_queries
+
+K = 8
+
+
+@pytest.fixture(scope="session")
+def explore_workspace(tmp_path_factory, search_context) -> Workspace:
+    """A private copy of the indexed sample (its own judgment store), searched with the session's loaded models."""
+    from engine.pipeline.context import SearchContext
+    from workbench import search_state
+
+    workspace = Workspace(tmp_path_factory.mktemp("explore") / "ws")
+    shutil.copytree(search_context.workspace.root, workspace.root,
+                    ignore=shutil.ignore_patterns("judgments.duckdb*"))
+    search_state.preload(SearchContext.open(workspace, search_context.clip, search_context.text_encoder))
+    return workspace
+
+
+def product_id(workspace: Workspace) -> str:
+    from workbench import search_state
+
+    items = search_state.search_context(workspace).items
+    return next(i for i in sorted(items) if items[i]["kind"] == "product")
+
+
+def test_a_pivot_suggestion_runs_and_shows_results_with_breakdowns(monkeypatch, explore_workspace):
+    at = page("explore.py", monkeypatch, explore_workspace.root).run()
+    assert not at.exception and at.title[0].value == "Explore"
+    reference = product_id(explore_workspace)
+    at.text_input(key="explore_item").input(reference).run()
+    assert not at.exception and not at.error
+    pivots = [b for b in at.button if b.key.startswith("explore_suggest_") and b.label.startswith(("in ", "as a ", "for "))]
+    assert pivots, "a product reference gets pivot suggestions"
+    pivot = pivots[0].label
+    pivots[0].click().run()
+    assert at.text_input(key="explore_text").value == pivot
+    at.number_input(key="explore_k").set_value(K).run()
+    at.button(key="explore_search").click().run()
+    assert not at.exception and not at.error
+    shown = [m.value for m in at.markdown]
+    assert any(v.startswith("mode **pivot**") for v in shown)
+    ranks = [v for v in shown if v.startswith("**#")]
+    assert len(ranks) == K and ranks[0].startswith("**#1**")
+    assert reference not in "".join(ranks)  # the reference itself is never a result
+    assert any(":blue-badge[" in v for v in shown)  # CG badges
+    assert len([e for e in at.expander if e.label == "Score"]) == K
+
+
+def test_a_query_sent_to_a_new_query_set_is_stored_once(monkeypatch, explore_workspace):
+    from workbench import state
+
+    at = page("explore.py", monkeypatch, explore_workspace.root).run()
+    reference = product_id(explore_workspace)
+    at.text_input(key="explore_item").input(reference).run()
+    at.text_input(key="explore_text").input("in red").run()
+    at.button(key="explore_search").click().run()
+    at.text_input(key="explore_qs_new").input("from-explore").run()
+    at.button(key="explore_send").click().run()
+    assert not at.exception and "added to" in at.success[0].value
+    at.button(key="explore_send").click().run()
+    assert "already in" in at.success[0].value
+    [record] = state._store(str(explore_workspace.judgments_path)).queries("from-explore")
+    assert (record.query_type, record.text, record.image_item_id) == ("pivot", "in red", reference)
+    assert record.target_attributes.get("color") == "red"
+
+
+def test_an_unknown_item_is_named(monkeypatch, explore_workspace):
+    at = page("explore.py", monkeypatch, explore_workspace.root).run()
+    at.text_input(key="explore_item").input("no-such-item").run()
+    assert not at.exception and "no-such-item" in at.error[0].value
+
+
+def test_admin_renders_and_a_rater_is_stopped(monkeypatch, explore_workspace):
+    at = page("explore.py", monkeypatch, explore_workspace.root, person("admin")).run()
+    assert not at.exception and at.title[0].value == "Explore"
+    at = page("explore.py", monkeypatch, explore_workspace.root, person("rater")).run()
+    assert not at.exception and "Not allowed" in at.error[0].value
+    assert not at.title and not at.button and not at.text_input and not at.radio
+
+
+def test_an_unindexed_workspace_explains(monkeypatch, tmp_path):
+    at = page("explore.py", monkeypatch, tmp_path).run()
+    assert not at.exception and "workbench index" in at.info[0].value
+
+
+def test_suggestions_parse_back_as_what_they_offer():
+    from engine.query import default_lexicon, parse_query_text
+
+    reading = {"category": "dress", "color": "blue", "pattern": "striped"}
+    confidence = {"category": 0.9, "color": 0.8, "pattern": 0.2}  # pattern below the read threshold
+    suggestions = suggest_queries(reading, confidence, per_family=2)
+    assert {s.family for s in suggestions} == {"category", "color"}
+    assert [s.kind for s in suggestions if s.family == "color"] == ["descriptor", "pivot", "pivot"]
+    for s in suggestions:
+        parsed = parse_query_text(s.text, default_lexicon())
+        assert parsed.mode == s.kind
+        if s.kind == "pivot":
+            [(family, value)] = parsed.targets.items()
+            assert family == s.family and value != reading[family]
+        else:
+            assert parsed.aspect_families == (s.family,)
+
+
+def test_uploads_are_stored_content_addressed(tmp_path):
+    from workbench.search_state import save_upload
+
+    workspace = Workspace(tmp_path)
+    first = save_upload(workspace, b"\x89PNG fake bytes", "Photo.PNG")
+    assert first.parent == tmp_path / "uploads" and first.suffix == ".png" and len(first.stem) == 64
+    assert save_upload(workspace, b"\x89PNG fake bytes", "again.png") == first
+    assert first.read_bytes() == b"\x89PNG fake bytes"
+    with pytest.raises(ValueError, match="'notes.txt' is not an image"):
+        save_upload(workspace, b"text", "notes.txt")
+    with pytest.raises(ValueError, match="non-empty image"):
+        save_upload(workspace, b"", "empty.jpg")

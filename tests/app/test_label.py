@@ -1,0 +1,173 @@
+"""The Label page under AppTest: labels land in DuckDB with the right task, rater and value; undo, skip, P@10; blind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from labels import Rater
+from workbench.label_state import crop_pixels, grade_meanings, with_crop_drawn
+
+from .labeling_workspace import CONFIG_NAMES, ROLES, seeded_copy, seeded_template, store_of
+
+PAGE = Path(__file__).parents[2] / "workbench" / "app_pages" / "label.py"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, ingested_workspace):
+    return seeded_template(tmp_path_factory.mktemp("label") / "ws", ingested_workspace)
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch, ingested_workspace, template):
+    ws = seeded_copy(tmp_path / "ws", ingested_workspace, template)
+    monkeypatch.setenv("WORKBENCH_HOME", str(ws.root))
+    monkeypatch.setenv("WORKBENCH_AUTH", "password")
+    return ws
+
+
+def page_as(rater_id: str) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.session_state["signed_in_rater"] = Rater(rater_id, rater_id.title(), ROLES[rater_id], False, None)
+    return at.run()
+
+
+def shown_task(at: AppTest):
+    return at.session_state["label_session_graded"].current
+
+
+def page_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "subheader", "title", "info") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts) + "\n".join(b.label for b in at.button)
+
+
+def test_a_label_lands_in_duckdb_with_task_rater_and_value(workspace):
+    at = page_as("ann")
+    assert not at.exception and not at.error
+    task = shown_task(at)
+    assert task is not None and task.mode == "graded"
+    assert "0 done / 10 assigned" in at.get("progress")[0].proto.text
+    at.text_input(key="label_comment").input("crisp photo")
+    at.button(key="label_3").click().run()
+    assert not at.exception and not at.error
+    frame = store_of(workspace).judgments_frame()
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert (row["rater_id"], int(row["label"]), row["mode"]) == ("ann", 3, "graded")
+    stored = store_of(workspace).task(task.task_id)
+    assert (row.query_id, row.item_id) == (stored.query_id, stored.item_id)
+    [judgment] = store_of(workspace).judgment_history(task.task_id, "ann")
+    assert judgment.comment == "crisp photo" and judgment.seconds_spent >= 0
+    assert shown_task(at).task_id != task.task_id  # the next task is on screen
+    assert at.text_input(key="label_comment").value == ""  # the comment box is cleared for it
+    assert "1 done / 10 assigned" in at.get("progress")[0].proto.text
+
+
+def test_undo_reopens_the_last_task_and_the_new_label_supersedes(workspace):
+    at = page_as("ann")
+    first = shown_task(at)
+    at.button(key="label_4").click().run()
+    second = shown_task(at)
+    at.button(key="label_undo").click().run()
+    assert not at.exception
+    assert shown_task(at).task_id == first.task_id
+    assert "Changing your label 4" in at.info[0].value
+    at.button(key="label_1").click().run()
+    history = store_of(workspace).judgment_history(first.task_id, "ann")
+    assert [j.label for j in history] == [4, 1]  # history kept, the new row is current
+    frame = store_of(workspace).judgments_frame()
+    assert len(frame) == 1 and int(frame.iloc[0].label) == 1
+    assert shown_task(at).task_id == second.task_id  # the task pushed aside by undo comes back
+
+
+def test_skip_moves_on_without_a_judgment_and_never_serves_the_task_again(workspace):
+    at = page_as("ann")
+    skipped = shown_task(at)
+    at.button(key="label_skip").click().run()
+    assert not at.exception
+    assert shown_task(at).task_id != skipped.task_id
+    assert store_of(workspace).judgment_history(skipped.task_id, "ann") == []
+    seen = []
+    for _ in range(12):
+        task = shown_task(at)
+        if task is None:
+            break
+        seen.append(task.task_id)
+        at.button(key="label_2").click().run()
+    assert skipped.task_id not in seen and len(seen) == 9  # ten tasks, one skipped
+    assert any("No tasks left" in s.value for s in at.success)
+
+
+def test_buttons_carry_the_guideline_meanings_and_keyboard_shortcuts(workspace):
+    at = page_as("ann")
+    labels = {b.key: b for b in at.button}
+    assert (labels["label_4"].label, labels["label_0"].label) == ("4 · Excellent", "0 · Irrelevant")
+    assert "Matches both the reference image and the text intent" in [c.value for c in at.caption]
+    shortcuts = {key: labels[key].proto.shortcut for key in ("label_0", "label_4", "label_skip", "label_undo")}
+    assert shortcuts == {"label_0": "0", "label_4": "4", "label_skip": "s", "label_undo": "u"}
+
+
+def test_the_page_is_blind(workspace):
+    at = page_as("ann")
+    for _ in range(3):
+        text = page_text(at)
+        assert not any(name in text for name in CONFIG_NAMES)
+        assert "rank" not in text.lower() and "score" not in text.lower()
+        at.button(key="label_2").click().run()
+
+
+def test_precision_at_10_submits_one_binary_label_per_result(workspace):
+    at = page_as("ann")
+    at.radio(key="label_mode").set_value("Precision@10 (relevant or not)").run()
+    assert not at.exception
+    page = at.session_state["label_session_binary"].page
+    assert len({t.query_id for t in page}) == 1 and 1 < len(page) <= 10
+    assert "0 done / 10 assigned" in at.get("progress")[0].proto.text  # ten binary tasks in the pool
+    at.toggle(key="p10_0").set_value(True)
+    at.button(key="p10_submit").click().run()
+    assert not at.exception and not at.error
+    frame = store_of(workspace).judgments_frame(mode="binary").set_index("item_id")
+    assert len(frame) == len(page)
+    assert {t.item_id: int(frame.loc[t.item_id, "label"]) for t in page} == {
+        t.item_id: int(i == 0) for i, t in enumerate(page)
+    }
+    assert at.toggle(key="p10_0").value is False  # reset for the next page
+    next_page = at.session_state["label_session_binary"].page
+    assert next_page and next_page[0].query_id != page[0].query_id
+
+
+@pytest.mark.parametrize("role", ["ann", "ria", "ada"])
+def test_every_role_may_label(workspace, role):
+    at = page_as(role)
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Label"
+
+
+def test_nobody_signed_in_sees_an_error_and_no_task(workspace):
+    at = AppTest.from_file(str(PAGE), default_timeout=60).run()
+    assert not at.exception
+    assert "Not allowed" in at.error[0].value and not at.button
+
+
+def test_crop_pixels_scales_fractions_and_keeps_pixels():
+    assert crop_pixels((0.1, 0.2, 0.5, 1.0), (200, 100)) == (20, 20, 100, 100)
+    assert crop_pixels((10, 20, 150, 90), (200, 100)) == (10, 20, 150, 90)
+    assert crop_pixels((-5, 0, 300, 90), (200, 100)) == (0, 0, 200, 90)  # clamped to the image
+
+
+def test_the_crop_is_drawn_on_the_reference(tmp_path):
+    path = tmp_path / "white.png"
+    Image.new("RGB", (100, 100), "white").save(path)
+    image = with_crop_drawn(path, (0.2, 0.2, 0.8, 0.8))
+    assert image.getpixel((20, 50)) != (255, 255, 255)  # on the left edge of the box
+    assert image.getpixel((50, 50)) == (255, 255, 255)  # inside, untouched
+    assert with_crop_drawn(path, None).getpixel((20, 50)) == (255, 255, 255)
+
+
+def test_grade_meanings_come_from_the_guideline_table():
+    table = "| grade | name | meaning |\n| --- | --- | --- |\n| **4** | Excellent | Matches **both** parts: more. |\n"
+    table += "| **0** | Irrelevant | **Irrelevant or broken**: nothing. |\n"
+    assert grade_meanings(table) == {4: ("Excellent", "Matches both parts"), 0: ("Irrelevant", "Irrelevant or broken")}

@@ -1,0 +1,96 @@
+"""Admin: raters and their roles, query sets (from a JSONL upload), and task pools over the configs' runs."""
+
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+from labels import MODES
+from workbench import access, state
+from workbench.query_upload import FIELDS, parse_query_jsonl
+
+user = access.require("admin")
+store = state.store()
+
+st.title("Admin")
+raters_tab, sets_tab, pool_tab = st.tabs(["Raters", "Query sets", "Task pools"])
+
+with raters_tab:
+    raters = store.raters()
+    st.dataframe(
+        pd.DataFrame([{"id": r.rater_id, "name": r.name, "role": r.role, "simulated": r.simulated,
+                       "created (UTC)": r.created_at} for r in raters]),
+        hide_index=True, key="admin_raters_table",
+    )
+    with st.form("admin_add_rater", clear_on_submit=True):
+        st.markdown("**Add a rater**")
+        rater_id = st.text_input("Rater id (what they sign in with)", key="admin_rater_id")
+        name = st.text_input("Name", key="admin_rater_name")
+        role = st.selectbox("Role", access.ROLES, key="admin_rater_role")
+        secret = st.text_input(f"Secret (at least {access.MIN_SECRET_CHARS} characters)", type="password",
+                               key="admin_rater_secret")
+        if st.form_submit_button("Add rater", key="admin_rater_submit"):
+            try:
+                access.check("admin")
+                added = store.add_rater(rater_id.strip(), name.strip(), role=role, password=access.check_secret(secret))
+                st.success(f"Added {added.rater_id} ({added.role}); they can sign in now.")
+            except (access.AccessDenied, ValueError) as exc:
+                st.error(str(exc))
+
+with sets_tab:
+    sets = store.query_sets()
+    st.dataframe(
+        pd.DataFrame([{"name": s.name, "description": s.description, "queries": len(store.queries(s.name))} for s in sets]),
+        hide_index=True, key="admin_sets_table",
+    )
+    with st.form("admin_add_query_set", clear_on_submit=False):
+        st.markdown("**Create a query set from a file** (JSONL, one query a line; fields: " + ", ".join(FIELDS) + ")")
+        set_name = st.text_input("Query set name", key="admin_qs_name")
+        description = st.text_input("Description", key="admin_qs_description")
+        upload = st.file_uploader("Queries (.jsonl)", type=["jsonl", "json", "txt"], key="admin_qs_file")
+        if st.form_submit_button("Create query set", key="admin_qs_submit"):
+            try:
+                access.check("admin")
+                if upload is None:
+                    raise ValueError("choose a JSONL file of queries to upload")
+                if not set_name.strip():
+                    raise ValueError("give the query set a name")
+                records = parse_query_jsonl(upload.getvalue().decode("utf-8"), set_name.strip(), source=upload.name)
+                store.add_query_set(set_name.strip(), description.strip(), exist_ok=True)
+                added = store.add_queries(records)
+                st.success(f"Query set {set_name.strip()!r}: {added} new queries ({len(records) - added} already stored).")
+            except UnicodeDecodeError:
+                st.error(f"{upload.name} is not UTF-8 text; save it as UTF-8 JSONL")
+            except (access.AccessDenied, ValueError) as exc:
+                st.error(str(exc))
+
+with pool_tab:
+    config_names = sorted({c.name for c in store.configs()})
+    set_names = [s.name for s in store.query_sets()]
+    if not config_names or not set_names:
+        st.info("A task pool needs a query set and runs of at least one config over it (`workbench demo` makes both).")
+    with st.form("admin_build_pool"):
+        st.markdown("**Build a task pool** (blind: raters never see the configs, ranks or scores)")
+        pool_set = st.selectbox("Query set", set_names, key="admin_pool_set")
+        pool_configs = st.multiselect("Configs", config_names, default=config_names[:2], key="admin_pool_configs")
+        k_col, overlap_col, gold_col = st.columns(3)
+        k = k_col.number_input("Depth k", min_value=1, max_value=1000, value=10, key="admin_pool_k")
+        overlap = overlap_col.number_input("Overlap (raters per task)", min_value=1, max_value=50, value=3,
+                                           key="admin_pool_overlap")
+        gold_rate = gold_col.number_input("Gold rate", min_value=0.0, max_value=0.9, value=0.0, step=0.05,
+                                          key="admin_pool_gold")
+        mode_col, seed_col = st.columns(2)
+        mode = mode_col.selectbox("Mode", MODES, key="admin_pool_mode")
+        seed = seed_col.number_input("Seed", min_value=0, value=0, key="admin_pool_seed")
+        if st.form_submit_button("Build task pool", key="admin_pool_submit"):
+            try:
+                access.check("admin")
+                if pool_set is None:
+                    raise ValueError("there is no query set yet; create one in the Query sets tab")
+                report = store.build_task_pool(pool_set, pool_configs, k=int(k), overlap=int(overlap),
+                                               gold_rate=float(gold_rate), mode=mode, seed=int(seed))
+                st.success(f"Pool {report.pool_id}: {report.n_tasks} tasks ({report.n_new_tasks} new) "
+                           f"and {report.n_gold} gold over {report.n_queries} queries.")
+                st.json(asdict(report))
+            except (access.AccessDenied, ValueError) as exc:
+                st.error(str(exc))

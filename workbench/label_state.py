@@ -1,0 +1,82 @@
+"""What the Label page shows: catalog items by id (cached), reference images with the crop drawn, grade meanings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import streamlit as st
+from PIL import Image, ImageDraw
+
+from engine.records import Item
+from engine.workspace import Workspace
+
+CROP_COLOR = (255, 64, 0)
+_GRADE_ROW = re.compile(r"^\|\s*\*\*(?P<grade>\d)\*\*\s*\|\s*(?P<name>[^|]+?)\s*\|\s*(?P<meaning>[^|]+?)\s*\|", re.M)
+_FIRST_CLAUSE = re.compile(r"^(.+?)(?:[:.;]\s|[:.;]$|$)")
+
+
+@st.cache_resource(show_spinner=False)
+def _items_table(root: str):
+    from engine.index import open_items_table
+
+    return open_items_table(Workspace.resolve(root), create=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=4096)
+def items_by_id(root: str, item_ids: tuple[str, ...]) -> dict[str, Item]:
+    """The catalog items with these ids (missing ids are left out); ids are quoted, never spliced raw."""
+    from engine.catalog import item_from_record
+    from engine.index.store import CATALOG_COLUMNS, read_columns
+
+    if not item_ids:
+        return {}
+    quoted = ", ".join("'" + item_id.replace("'", "''") + "'" for item_id in item_ids)
+    rows = read_columns(_items_table(root), list(CATALOG_COLUMNS), where=f"item_id IN ({quoted})")
+    return {record["item_id"]: item_from_record(record) for record in rows.to_pylist()}
+
+
+def crop_pixels(crop: tuple[float, float, float, float], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A stored crop as a pixel box of an image of `size`: fractions (all values <= 1) scale by the size, pixels stay."""
+    width, height = size
+    x0, y0, x1, y1 = (float(c) for c in crop)
+    if max(x0, y0, x1, y1) <= 1.0:
+        x0, x1, y0, y1 = x0 * width, x1 * width, y0 * height, y1 * height
+    clamp = lambda v, hi: int(round(min(max(v, 0.0), hi)))  # noqa: E731
+    return clamp(x0, width), clamp(y0, height), clamp(x1, width), clamp(y1, height)
+
+
+def with_crop_drawn(path: Path, crop: tuple[float, float, float, float] | None) -> Image.Image:
+    """The image at `path`, with the crop rectangle drawn over it when there is one."""
+    image = Image.open(path).convert("RGB")
+    if crop is not None:
+        line = max(2, round(min(image.size) / 100))
+        ImageDraw.Draw(image).rectangle(crop_pixels(crop, image.size), outline=CROP_COLOR, width=line)
+    return image
+
+
+def grade_meanings(guideline_markdown: str) -> dict[int, tuple[str, str]]:
+    """grade -> (name, first clause of its meaning), read from the guideline's scale table (bold marks dropped)."""
+    meanings = {}
+    for row in _GRADE_ROW.finditer(guideline_markdown):
+        meaning = row["meaning"].replace("**", "").strip()
+        clause = _FIRST_CLAUSE.match(meaning)
+        name = row["name"].replace("**", "").strip()
+        meanings[int(row["grade"])] = (name, clause[1].strip() if clause else meaning)
+    return meanings
+
+
+def resolve_image(root: Path, image_path: str) -> Path:
+    """A stored image path: absolute as it is, relative to the workspace root otherwise."""
+    path = Path(image_path)
+    return path if path.is_absolute() else root / path
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def reference_png(path: str, crop: tuple[float, float, float, float] | None) -> bytes:
+    """The reference image with its crop drawn, as PNG bytes (cached: the same query comes back for many tasks)."""
+    import io
+
+    buffer = io.BytesIO()
+    with_crop_drawn(Path(path), crop).save(buffer, format="PNG")
+    return buffer.getvalue()

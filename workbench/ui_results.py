@@ -1,0 +1,84 @@
+"""Result grids shared by Explore and Compare: image, rank, attribute chips, CG badges, score breakdown."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+import streamlit as st
+
+SHARED_BADGE = ":orange-badge[shared]"
+
+
+def attribute_chips(attributes: dict) -> str:
+    """Attribute values as small grey badges."""
+    return " ".join(f":gray-badge[{family}: {value}]" for family, value in attributes.items() if value)
+
+
+def cg_badges(sources) -> str:
+    """One blue badge per CG that retrieved the item (multi-fetch calls of one CG counted once)."""
+    counts: dict[str, int] = {}
+    for source in sources:
+        counts[source.cg] = counts.get(source.cg, 0) + 1
+    return " ".join(f":blue-badge[{cg}{f' ×{n}' if n > 1 else ''}]" for cg, n in counts.items())
+
+
+def best_source_rank(sources) -> int | None:
+    """The result's best rank in any CG call: where it stood before reranking."""
+    return min((s.rank for s in sources), default=None)
+
+
+def breakdown_rows(result, weights) -> list[dict]:
+    """Each term of score = (w1*image_sim + w2*text_sim + w3*engagement + w4*relevance) * attribute_boost * cg_boost."""
+    b = result.breakdown
+    rows = [{"term": f"{w} × {name}", "weight": getattr(weights, w), "value": getattr(b, name),
+             "contribution": getattr(weights, w) * getattr(b, name)}
+            for w, name in (("w1", "image_sim"), ("w2", "text_sim"), ("w3", "engagement"), ("w4", "relevance"))]
+    rows.append({"term": "× attribute_boost", "weight": weights.w5, "value": b.attribute_boost,
+                 "contribution": None})
+    rows.append({"term": "× cg_boost", "weight": None, "value": b.cg_boost, "contribution": None})
+    rows.append({"term": "= score", "weight": None, "value": result.score, "contribution": None})
+    return rows
+
+
+def result_grid(response, workspace, items: dict, *, key: str, columns: int = 5, highlight: Collection[str] = (),
+                blind: bool = False) -> None:
+    """The results as an image grid (items: the SearchContext's item rows). blind: images only (no rank,
+    score, config, sources or attributes)."""
+    results = list(response.results)
+    weights = response.config.rerank.weights
+    for start in range(0, len(results), columns):
+        for column, result in zip(st.columns(columns), results[start:start + columns]):
+            with column:
+                path = items.get(result.item_id, {}).get("image_path")
+                if path:
+                    st.image(str(workspace.root / path), width="stretch")
+                if blind:
+                    continue
+                shared = f" {SHARED_BADGE}" if result.item_id in highlight else ""
+                st.markdown(f"**#{result.rank}** `{result.item_id}`{shared}")
+                st.markdown(attribute_chips(result.attributes) or ":gray-badge[no attributes read]")
+                st.markdown(cg_badges(result.sources) + (" :violet-badge[filled]" if result.filled else ""))
+                with st.expander("Score"):
+                    before = best_source_rank(result.sources)
+                    st.caption(f"rank {result.rank} after reranking · best CG rank before: {before}")
+                    st.dataframe(breakdown_rows(result, weights), hide_index=True, key=f"{key}_bd_{result.rank}")
+                    st.dataframe([{"cg": s.cg, "params": str(dict(s.params)), "rank": s.rank, "score": s.score}
+                                  for s in result.sources], hide_index=True, key=f"{key}_src_{result.rank}")
+
+
+def understood_caption(response) -> str:
+    """The understood query in one line: mode, targets, enriched text and a crop's surrogate."""
+    u = response.understood
+    targets = ", ".join(f"{f}={v}" for f, v in u.target_attributes.items()) or "none"
+    text = f"mode **{u.mode}** · targets {targets} · enriched text “{u.enriched_text}”"
+    if u.surrogate_item:
+        text += f" · crop surrogate `{u.surrogate_item}`"
+    return text
+
+
+def timings_caption(timings: dict) -> str:
+    return " · ".join(f"{stage} {ms:.0f} ms" for stage, ms in timings.items())
+
+
+def rankings(responses: Sequence) -> list[list[str]]:
+    return [[r.item_id for r in response.results] for response in responses]
