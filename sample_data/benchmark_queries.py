@@ -15,9 +15,9 @@ import random
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from engine.query.lexicon import default_phrases
 from engine.records import Query
 from sample_data.relevance import PIVOT_KEPT, descriptor_grade, load_sample_truth, pivot_grade
 
@@ -67,28 +67,13 @@ class BenchQuery:
         return self.query.item_id
 
 
-@lru_cache(maxsize=1)
-def _lexicon_phrases() -> tuple[dict[tuple[str, str], tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(family, value) -> surface forms and family -> aspect words, from the query lexicon, sorted."""
-    from engine.query.lexicon import default_lexicon
-
-    forms: dict[tuple[str, str], list[str]] = defaultdict(list)
-    aspects: dict[str, list[str]] = defaultdict(list)
-    for phrase, entry in sorted(default_lexicon().entries.items()):
-        if entry.kind == "value":
-            forms[(entry.family, entry.value)].append(phrase)
-        elif entry.kind == "aspect":
-            aspects[entry.family].append(phrase)
-    return {k: tuple(v) for k, v in forms.items()}, {k: tuple(v) for k, v in aspects.items()}
-
-
 def pivot_text(family: str, value: str, rng: random.Random) -> str:
-    forms, _ = _lexicon_phrases()
+    forms, _ = default_phrases()
     return rng.choice(PIVOT_TEMPLATES[family]).format(v=rng.choice(forms.get((family, value), (value,))))
 
 
 def descriptor_text(family: str, rng: random.Random) -> str:
-    _, aspects = _lexicon_phrases()
+    _, aspects = default_phrases()
     return rng.choice(DESCRIPTOR_TEMPLATES).format(a=rng.choice(aspects.get(family, (family,))))
 
 

@@ -1,28 +1,16 @@
 """A real Streamlit server over a demo workspace answers its health check and serves the app."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
+from tests.http_helpers import free_port, http_get
 from workbench.cli import main
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
 
 
 def test_demo_prepares_once_then_app_serves(tmp_path, capsys):
@@ -34,7 +22,7 @@ def test_demo_prepares_once_then_app_serves(tmp_path, capsys):
     assert "30 items: 30 images and 30 texts embedded" in out  # first start indexes everything
     assert "30 items: 0 images and 0 texts embedded, 30 unchanged" in out  # the second embeds nothing
 
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, WORKBENCH_HOME=str(home))
     server = subprocess.Popen(
         [sys.executable, "-m", "workbench.cli", "app", "--port", str(port)],
@@ -45,12 +33,12 @@ def test_demo_prepares_once_then_app_serves(tmp_path, capsys):
         health = None
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                health = _get(f"http://127.0.0.1:{port}/_stcore/health")
+                health = http_get(f"http://127.0.0.1:{port}/_stcore/health")
                 break
             except OSError:
                 time.sleep(0.5)
         assert health == "ok", f"server did not come up; exit={server.poll()}"
-        assert "<title>" in _get(f"http://127.0.0.1:{port}/")
+        assert "<title>" in http_get(f"http://127.0.0.1:{port}/")
     finally:
         server.terminate()
         try:
@@ -61,9 +49,9 @@ def test_demo_prepares_once_then_app_serves(tmp_path, capsys):
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         try:
-            _get(f"http://127.0.0.1:{port}/_stcore/health")
+            http_get(f"http://127.0.0.1:{port}/_stcore/health")
             time.sleep(0.5)
         except OSError:
             break
     with pytest.raises(OSError):
-        _get(f"http://127.0.0.1:{port}/_stcore/health")
+        http_get(f"http://127.0.0.1:{port}/_stcore/health")

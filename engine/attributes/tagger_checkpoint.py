@@ -14,8 +14,8 @@ from pathlib import Path
 
 from engine.attributes.tagger import TaggerSettings, build_towers
 from engine.attributes.tagger_calibrate import Calibration
+from engine.models.checkpoint_files import meta_path, read_checked_meta, write_weights
 from engine.models.errors import CheckpointError, ModelMismatchError
-from engine.models.identity import file_sha256
 
 CHECKPOINT_NAME = "attribute-tagger.safetensors"
 REMAKE = "remake it with `workbench attributes train`"
@@ -51,10 +51,6 @@ class TaggerMeta:
         return Calibration.from_dict(self.calibration)
 
 
-def meta_path(checkpoint: Path) -> Path:
-    return Path(checkpoint).with_suffix(".json")
-
-
 def workspace_checkpoint(workspace) -> Path:
     return workspace.models_dir / CHECKPOINT_NAME
 
@@ -63,37 +59,13 @@ def save_tagger(model, path: Path, meta: TaggerMeta) -> TaggerMeta:
     """Write the weights (atomically) and the metadata; returns the metadata with the weights' hash."""
     from dataclasses import replace
 
-    from safetensors.torch import save_file
-
-    path = Path(path)
-    if path.suffix != ".safetensors":
-        raise ValueError(f"{path}: the tagger checkpoint is written as .safetensors; name the file NAME.safetensors")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".safetensors.tmp")
-    save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()}, str(tmp))
-    tmp.chmod(0o644)
-    tmp.replace(path)
-    meta = replace(meta, checkpoint_sha256=file_sha256(path))
+    meta = replace(meta, checkpoint_sha256=write_weights(model.state_dict(), path, "tagger checkpoint"))
     meta_path(path).write_text(meta.to_json())
     return meta
 
 
 def read_tagger_meta(path: Path) -> TaggerMeta:
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"attribute tagger checkpoint {path} is missing; {REMAKE}")
-    mpath = meta_path(path)
-    try:
-        meta = TaggerMeta(**json.loads(mpath.read_text()))
-    except FileNotFoundError:
-        raise CheckpointError(f"{mpath} (the metadata of {path}) is missing; {REMAKE}") from None
-    except (json.JSONDecodeError, TypeError) as exc:
-        raise CheckpointError(f"{mpath} (the metadata of {path}) is damaged ({exc}); {REMAKE}") from None
-    actual = file_sha256(path)
-    if actual != meta.checkpoint_sha256:
-        raise CheckpointError(f"checkpoint {path} is damaged or was replaced: its SHA-256 is {actual[:12]}…, "
-                              f"{mpath.name} says {meta.checkpoint_sha256[:12]}…; {REMAKE}")
-    return meta
+    return read_checked_meta(path, TaggerMeta, what="attribute tagger checkpoint", remake=REMAKE)
 
 
 def check_compatible(meta: TaggerMeta, path: Path, *, vocabulary_hash: str | None = None,

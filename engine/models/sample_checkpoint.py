@@ -12,6 +12,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine.models.checkpoint_files import meta_path, read_checked_meta, write_weights
 from engine.models.errors import CheckpointError
 from engine.models.identity import file_sha256
 from engine.models.minilm import minilm_path
@@ -36,59 +37,24 @@ class CheckpointMeta:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
 
 
-def meta_path(checkpoint: Path) -> Path:
-    """The metadata file beside a checkpoint: `name.safetensors` -> `name.json`."""
-    return Path(checkpoint).with_suffix(".json")
-
-
 def minilm_sha256() -> str:
     return file_sha256(minilm_path() / "model.safetensors")
 
 
 def save_sample_checkpoint(model, path: Path, **meta) -> CheckpointMeta:
     """Write the trainable weights to `path` (.safetensors) and the metadata beside it."""
-    from safetensors.torch import save_file
-
-    path = Path(path)
-    if path.suffix != ".safetensors":
-        raise ValueError(f"{path}: the sample checkpoint is written as .safetensors; name the file NAME.safetensors")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().contiguous() for k, v in model.state_dict().items() if not k.startswith(FROZEN_PREFIX)}
-    tmp = path.with_suffix(".safetensors.tmp")
-    save_file(state, str(tmp))
-    tmp.chmod(0o644)  # safetensors writes owner-only files; a committed checkpoint must be readable
-    tmp.replace(path)
-    info = CheckpointMeta(
-        model_name=SAMPLE_MODEL_NAME,
-        checkpoint_sha256=file_sha256(path),
-        text_tower_sha256=minilm_sha256(),
-        **meta,
-    )
+    state = {k: v for k, v in model.state_dict().items() if not k.startswith(FROZEN_PREFIX)}
+    sha = write_weights(state, path, "sample checkpoint")
+    info = CheckpointMeta(model_name=SAMPLE_MODEL_NAME, checkpoint_sha256=sha, text_tower_sha256=minilm_sha256(),
+                          **meta)
     meta_path(path).write_text(info.to_json())
     return info
 
 
 def read_sample_meta(path: Path) -> CheckpointMeta:
     """The metadata of a sample checkpoint; errors name the file and the command that remakes it."""
-    path = Path(path)
-    remake = f"remake it with: {REMAKE_COMMAND}"
-    if not path.is_file():
-        raise CheckpointError(f"sample model checkpoint {path} is missing; {remake}")
-    mpath = meta_path(path)
-    try:
-        data = json.loads(mpath.read_text())
-        info = CheckpointMeta(**data)
-    except FileNotFoundError:
-        raise CheckpointError(f"{mpath} (the metadata of checkpoint {path}) is missing; {remake}") from None
-    except (json.JSONDecodeError, TypeError) as exc:
-        raise CheckpointError(f"{mpath} (the metadata of checkpoint {path}) is damaged ({exc}); {remake}") from None
-    actual = file_sha256(path)
-    if actual != info.checkpoint_sha256:
-        raise CheckpointError(
-            f"checkpoint {path} is damaged or was replaced: its SHA-256 is {actual[:12]}…, "
-            f"the metadata in {mpath.name} says {info.checkpoint_sha256[:12]}…; {remake}"
-        )
-    return info
+    return read_checked_meta(path, CheckpointMeta, what="sample model checkpoint",
+                             remake=f"remake it with: {REMAKE_COMMAND}")
 
 
 def load_sample_weights(model, path: Path) -> CheckpointMeta:

@@ -151,3 +151,19 @@ def default_lexicon() -> Lexicon:
     from sample_data.vocabulary import load_vocabulary
 
     return Lexicon.from_vocabulary(load_vocabulary())
+
+
+@lru_cache(maxsize=1)
+def default_phrases() -> tuple[dict[tuple[str, str], tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(family, value) -> its surface forms and family -> its aspect words, from the default lexicon, sorted.
+
+    What query generators (early-fusion triplets, the benchmark query set) fill their templates with.
+    """
+    forms: dict[tuple[str, str], list[str]] = {}
+    aspects: dict[str, list[str]] = {}
+    for phrase, entry in sorted(default_lexicon().entries.items()):
+        if entry.kind == "value":
+            forms.setdefault((entry.family, entry.value), []).append(phrase)
+        elif entry.kind == "aspect":
+            aspects.setdefault(entry.family, []).append(phrase)
+    return {k: tuple(v) for k, v in forms.items()}, {k: tuple(v) for k, v in aspects.items()}

@@ -12,22 +12,9 @@ from streamlit.testing.v1 import AppTest
 from labels import Rater
 from workbench.query_upload import QueryFileError, parse_query_jsonl
 
-from .labeling_workspace import ROLES, seeded_copy, seeded_template, store_of
+from .labeling_workspace import ROLES, store_of
 
 PAGE = Path(__file__).parents[2] / "workbench" / "app_pages" / "admin.py"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, ingested_workspace):
-    return seeded_template(tmp_path_factory.mktemp("admin") / "ws", ingested_workspace)
-
-
-@pytest.fixture
-def workspace(tmp_path, monkeypatch, ingested_workspace, template):
-    ws = seeded_copy(tmp_path / "ws", ingested_workspace, template)
-    monkeypatch.setenv("WORKBENCH_HOME", str(ws.root))
-    monkeypatch.setenv("WORKBENCH_AUTH", "password")
-    return ws
 
 
 def page_as(rater_id: str) -> AppTest:

@@ -12,7 +12,7 @@ from labels import Rater
 from workbench.access import allowed_pages
 from workbench.pages import PAGES
 
-from .labeling_workspace import ROLES, seeded_copy, seeded_template
+from .labeling_workspace import ROLES
 
 APP = Path(__file__).parents[2] / "workbench" / "app.py"
 RESEARCH = ["Explore", "Compare", "Collections", "Dashboard", "Catalog"]
@@ -40,17 +40,8 @@ def test_every_page_file_exists():
     assert missing == []
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, ingested_workspace):
-    return seeded_template(tmp_path_factory.mktemp("nav") / "ws", ingested_workspace)
-
-
 @pytest.fixture
-def app_as(tmp_path, monkeypatch, ingested_workspace, template):
-    ws = seeded_copy(tmp_path / "ws", ingested_workspace, template)
-    monkeypatch.setenv("WORKBENCH_HOME", str(ws.root))
-    monkeypatch.setenv("WORKBENCH_AUTH", "password")
-
+def app_as(workspace):
     def run(rater_id: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
         at.session_state["signed_in_rater"] = rater(rater_id)

@@ -8,7 +8,7 @@ import pytest
 
 from engine.workspace import Workspace
 from tests.app.test_dashboard import page, person
-from workbench.ui_suggestions import suggest_queries
+from engine.query.suggest import suggest_queries
 
 K = 8
 

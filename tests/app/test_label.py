@@ -11,22 +11,9 @@ from streamlit.testing.v1 import AppTest
 from labels import Rater
 from workbench.label_state import crop_pixels, grade_meanings, with_crop_drawn
 
-from .labeling_workspace import CONFIG_NAMES, ROLES, seeded_copy, seeded_template, store_of
+from .labeling_workspace import CONFIG_NAMES, ROLES, store_of
 
 PAGE = Path(__file__).parents[2] / "workbench" / "app_pages" / "label.py"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, ingested_workspace):
-    return seeded_template(tmp_path_factory.mktemp("label") / "ws", ingested_workspace)
-
-
-@pytest.fixture
-def workspace(tmp_path, monkeypatch, ingested_workspace, template):
-    ws = seeded_copy(tmp_path / "ws", ingested_workspace, template)
-    monkeypatch.setenv("WORKBENCH_HOME", str(ws.root))
-    monkeypatch.setenv("WORKBENCH_AUTH", "password")
-    return ws
 
 
 def page_as(rater_id: str) -> AppTest:

@@ -9,22 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from workbench.access import SIGN_IN_FAILED
 
-from .labeling_workspace import SECRETS, seeded_copy, seeded_template
+from .labeling_workspace import SECRETS
 
 APP = Path(__file__).parents[2] / "workbench" / "app.py"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, ingested_workspace):
-    return seeded_template(tmp_path_factory.mktemp("signin") / "ws", ingested_workspace)
-
-
-@pytest.fixture
-def workspace(tmp_path, monkeypatch, ingested_workspace, template):
-    ws = seeded_copy(tmp_path / "ws", ingested_workspace, template)
-    monkeypatch.setenv("WORKBENCH_HOME", str(ws.root))
-    monkeypatch.setenv("WORKBENCH_AUTH", "password")
-    return ws
 
 
 def sign_in(rater_id: str, secret: str) -> AppTest:

@@ -12,17 +12,16 @@ import json
 import math
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from engine.workspace import Workspace
+from tests.http_helpers import free_port, http_get
 
 ARTIFACTS = Path(__file__).parent / "artifacts"  # gitignored: every run's screenshots and server log
 # the README's copies, refreshed only on request (WORKBENCH_UPDATE_SCREENSHOTS=1 make test), so that a test
@@ -95,17 +94,6 @@ def e2e_workspace(tmp_path_factory, search_context):
     return workspace
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
 @dataclass
 class AppServer:
     """A running `workbench app` subprocess; `stop()` terminates it (and so its Streamlit child)."""
@@ -143,7 +131,7 @@ def start_app(workspace: Workspace, auth: str = "password", timeout: float = 90)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if _get(f"{server.url}/_stcore/health") == "ok":
+            if http_get(f"{server.url}/_stcore/health") == "ok":
                 return server
         except OSError:
             time.sleep(0.3)

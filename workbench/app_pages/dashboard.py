@@ -15,6 +15,16 @@ from workbench import access, state
 
 RESAMPLES = 1000
 
+
+
+@st.cache_data(show_spinner="Computing the metrics…", max_entries=8)
+def _report(_runs, _judgments, state_key: tuple, configs: tuple):
+    """build_report, once per store state: a rerun (any widget) must not redo thousands of resamples.
+    state_key (store path, judgment and run row counts, mode) changes whenever a label or run is added."""
+    return build_report(_runs, _judgments, configs=list(configs), measures=list(DEFAULT_MEASURES),
+                        resamples=RESAMPLES)
+
+
 user = access.require("researcher")
 ws = state.workspace()
 store = state.store()
@@ -57,8 +67,8 @@ elif judgments.empty:
     st.info(f"No {mode} judgments yet: label some results to see metrics.")
 else:
     try:
-        report = build_report(runs_all, judgments, configs=configs, measures=list(DEFAULT_MEASURES),
-                              resamples=RESAMPLES)
+        state_key = (str(ws.judgments_path), store.count_rows("judgments"), store.count_rows("runs"), mode)
+        report = _report(runs_all, judgments, state_key, tuple(configs))
     except ValueError as exc:
         st.warning(str(exc))
 if report is not None:

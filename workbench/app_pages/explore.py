@@ -4,7 +4,7 @@ import streamlit as st
 
 from engine.records import Query
 from workbench import access, search_state, state, ui_images, ui_results
-from workbench.ui_suggestions import suggest_queries
+from engine.query.suggest import suggest_queries
 
 PICK_GRID = 12
 PICK_COLUMNS = 6

@@ -7,19 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.commands.common import home_option, int_at_least, positive_int, workspace_from
+from workbench.commands.common import home_option, int_at_least, positive_int, unit_interval, workspace_from
 
 DEFAULT_JUDGE, NO_JUDGE = "default", "none"
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in 0..1, got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number in 0..1, got {value}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,9 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help=f"items that must carry a topic's whole attribute tuple (default {d.min_support})")
     build.add_argument("--max-attributes", type=int, choices=(1, 2, 3), default=d.max_attributes,
                        help=f"other attributes besides the category in a topic (default {d.max_attributes})")
-    build.add_argument("--min-confidence", type=_share, default=d.min_confidence,
+    build.add_argument("--min-confidence", type=unit_interval, default=d.min_confidence,
                        help=f"ignore item attributes below this confidence (default {d.min_confidence})")
-    build.add_argument("--head-share", type=_share, default=d.head_share,
+    build.add_argument("--head-share", type=unit_interval, default=d.head_share,
                        help=f"share of demand mass held by the head topics (default {d.head_share})")
     build.add_argument("--min-overlap", type=positive_int, default=d.min_overlap,
                        help="other attributes of a topic a feed item must share, at most all (default "
@@ -54,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--judge", default=DEFAULT_JUDGE,
                        help=f"topic judge ('{DEFAULT_JUDGE}': offline, co-occurrence and title heuristics; "
                        f"'transformers': a local LLM; '{NO_JUDGE}': no judging)")
-    build.add_argument("--min-judge-score", type=_share, default=d.min_judge_score,
+    build.add_argument("--min-judge-score", type=unit_interval, default=d.min_judge_score,
                        help=f"drop topics the judge scores below this (default {d.min_judge_score})")
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
     build.set_defaults(run=run_build)

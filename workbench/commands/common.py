@@ -32,6 +32,17 @@ def port(text: str) -> int:
     return value
 
 
+def unit_interval(text: str) -> float:
+    """An argparse type: a number in 0..1 (a share, a confidence, a score)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in 0..1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in 0..1, got {value}")
+    return value
+
+
 def int_at_least(minimum: int):
     """An argparse type: a whole number >= minimum, with an error that repeats the bad value."""
 

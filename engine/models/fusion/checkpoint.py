@@ -11,8 +11,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine.models.checkpoint_files import meta_path, read_checked_meta, write_weights
 from engine.models.errors import CheckpointError, ModelMismatchError
-from engine.models.identity import file_sha256
 
 FUSION_MODEL_NAME = "workbench-fusion"
 REMAKE_COMMAND = "workbench train fusion --home WORKSPACE"
@@ -41,50 +41,22 @@ class FusionMeta:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
 
 
-def meta_path(checkpoint: Path) -> Path:
-    """The metadata file beside a checkpoint: `name.safetensors` -> `name.json`."""
-    return Path(checkpoint).with_suffix(".json")
-
-
 def save_fusion(model, path: Path, *, clip_identity: str, **meta) -> FusionMeta:
     """Write the Combiner's weights to `path` (.safetensors) and its metadata beside it."""
-    from safetensors.torch import save_file
-
-    path = Path(path)
-    if path.suffix != ".safetensors":
-        raise ValueError(f"{path}: the fusion checkpoint is written as .safetensors; name the file NAME.safetensors")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
-    tmp = path.with_suffix(".safetensors.tmp")
-    save_file(state, str(tmp))
-    tmp.chmod(0o644)  # safetensors writes owner-only files; a committed checkpoint must be readable
-    tmp.replace(path)
+    sha = write_weights(model.state_dict(), path, "fusion checkpoint")
     info = FusionMeta(model_name=FUSION_MODEL_NAME, architecture=model.arch.to_dict(), clip_identity=clip_identity,
-                      checkpoint_sha256=file_sha256(path), **meta)
+                      checkpoint_sha256=sha, **meta)
     meta_path(path).write_text(info.to_json())
     return info
 
 
 def read_fusion_meta(path: Path) -> FusionMeta:
     """The metadata of a fusion checkpoint, its hash checked; errors name the file and the remaking command."""
-    path = Path(path)
     remake = f"remake it with: {REMAKE_COMMAND}"
-    if not path.is_file():
-        raise CheckpointError(f"fusion checkpoint {path} is missing; {remake}")
-    mpath = meta_path(path)
-    try:
-        info = FusionMeta(**json.loads(mpath.read_text()))
-    except FileNotFoundError:
-        raise CheckpointError(f"{mpath} (the metadata of fusion checkpoint {path}) is missing; {remake}") from None
-    except (json.JSONDecodeError, TypeError) as exc:
-        raise CheckpointError(f"{mpath} (the metadata of fusion checkpoint {path}) is damaged ({exc}); {remake}") from None
+    info = read_checked_meta(path, FusionMeta, what="fusion checkpoint", remake=remake)
     if info.model_name != FUSION_MODEL_NAME:
-        raise CheckpointError(f"{mpath} describes a {info.model_name!r} model, not {FUSION_MODEL_NAME!r}; {remake}")
-    actual = file_sha256(path)
-    if actual != info.checkpoint_sha256:
-        raise CheckpointError(
-            f"fusion checkpoint {path} is damaged or was replaced: its SHA-256 is {actual[:12]}…, "
-            f"the metadata in {mpath.name} says {info.checkpoint_sha256[:12]}…; {remake}")
+        raise CheckpointError(f"{meta_path(path)} describes a {info.model_name!r} model, not {FUSION_MODEL_NAME!r}; "
+                              f"{remake}")
     return info
 
 

@@ -13,7 +13,8 @@ import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+
+from engine.query.lexicon import default_phrases
 
 PIVOT_FAMILIES = ("color", "pattern", "material", "occasion")  # families a pivot may change
 KEPT_FAMILIES = ("color", "pattern", "material")  # families a pivot must keep (except the one it changes)
@@ -52,30 +53,15 @@ def is_held_out(item_id: str, fraction: float = 0.1) -> bool:
     return int.from_bytes(digest[:8], "big") % 10_000 < round(fraction * 10_000)
 
 
-@lru_cache(maxsize=1)
-def lexicon_phrases() -> tuple[dict[tuple[str, str], tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(family, value) -> surface forms and family -> aspect words, read from the query lexicon."""
-    from engine.query.lexicon import default_lexicon
-
-    forms: dict[tuple[str, str], list[str]] = defaultdict(list)
-    aspects: dict[str, list[str]] = defaultdict(list)
-    for phrase, entry in sorted(default_lexicon().entries.items()):
-        if entry.kind == "value":
-            forms[(entry.family, entry.value)].append(phrase)
-        elif entry.kind == "aspect":
-            aspects[entry.family].append(phrase)
-    return {k: tuple(v) for k, v in forms.items()}, {k: tuple(v) for k, v in aspects.items()}
-
-
 def pivot_text(family: str, value: str, rng: random.Random) -> str:
     """A pivot's text: a random template of the family filled with a random surface form of the value."""
-    forms, _ = lexicon_phrases()
+    forms, _ = default_phrases()
     form = rng.choice(forms.get((family, value), (value,)))
     return rng.choice(PIVOT_TEMPLATES[family]).format(v=form)
 
 
 def descriptor_text(family: str, rng: random.Random) -> str:
-    _, aspects = lexicon_phrases()
+    _, aspects = default_phrases()
     return rng.choice(DESCRIPTOR_TEMPLATES).format(a=rng.choice(aspects.get(family, (family,))))
 
 
