@@ -8,7 +8,15 @@ same run (and checks they agree), SQL time on the catalog replicated to --scale 
 the share of feed items (all of a feed, and its top 10) whose true attributes (the catalog's items.parquet)
 match every attribute of the topic. Two attribute sources are graded: the index's `attributes` column
 (ground truth, so precision only measures partial matches padding short feeds) and the raw VLM output of
-vlm_attributes.jsonl read through the query lexicon (a noisy, uncurated extraction).
+vlm_attributes.jsonl read through the query lexicon (a noisy, uncurated extraction); a third, the pipeline's
+real output, is the tagger's `tagged_attributes` column (when the workspace has one).
+
+The seed's baseline is graded beside them: collections built the old, query-driven way, one per distinct
+attribute set that the search log's queries ask for (a category plus at least one other attribute, as
+demand.py parses them), its feed the `text` CG's top 10 for the most frequent query of that set. One
+table then shows each method's topic count and Precision@10 overall and per family, beside the seed's
+0.84 -> 0.96 and its 4x topic count. `--home100k` (an indexed 100,000-item workspace) also times the
+baseline's feeds at that scale, beside the feed SQL on the replicated attributes.
 """
 
 from __future__ import annotations
@@ -79,6 +87,104 @@ def precision(topics, feeds, truth, depth: int | None = None) -> tuple[float, di
     return (statistics.mean(whole) if whole else 0.0), per_family
 
 
+SEED_BASELINE_P10, SEED_PINLANDING_P10, SEED_TOPIC_RATIO = 0.84, 0.96, 4.0  # PinLanding: query-driven -> content-first
+
+
+def column_attributes(workspace: Workspace, column: str) -> list[ItemAttribute]:
+    """Item attributes of one column: `attributes` (truth, a JSON object) or `tagged_attributes` (the tagger's)."""
+    from engine.collections.sources import _rows_from_tagged, _rows_from_truth
+    from engine.index.store import open_items_table, read_columns
+
+    table = open_items_table(workspace)
+    if column not in table.schema.names:
+        return []
+    parse = _rows_from_tagged if column == "tagged_attributes" else _rows_from_truth
+    return [a for r in read_columns(table, ["item_id", column]).to_pylist() for a in parse(r["item_id"], r[column])]
+
+
+def baseline_queries(queries: list[str], max_attributes: int) -> dict[frozenset, tuple[str, int]]:
+    """Query-driven topics: parsed target set -> (its most frequent query text, searches), for sets holding a
+    category and 1..max_attributes other attributes (the sets demand.py gives demand to)."""
+    from collections import Counter
+
+    from engine.collections.records import CATEGORY
+    from engine.query.lexicon import default_lexicon
+    from engine.query.parse import parse_query_text
+
+    lexicon, best = default_lexicon(), {}
+    for text, n in Counter(str(q).strip().casefold() for q in queries).most_common():
+        targets = frozenset(parse_query_text(text, lexicon).targets.items())
+        others = sum(f != CATEGORY for f, _ in targets)
+        if any(f == CATEGORY for f, _ in targets) and 1 <= others <= max_attributes:
+            query, count = best.get(targets, (text, 0))
+            best[targets] = (query, count + n)
+    return best
+
+
+def text_cg_feeds(context, topics, k: int = 10, chunk: int = 512):
+    """Feeds of the query-driven baseline: the `text` CG's top k for each topic's query.
+
+    The queries' MiniLM vectors are computed in batches first and put in the context's vector cache
+    (one query at a time costs about 100x more per query on a busy CPU); the CG then finds them there.
+    """
+    from types import SimpleNamespace
+
+    from engine.generators.registry import get_generator
+    from engine.query.lexicon import default_lexicon
+    from engine.query.parse import parse_query_text
+    from engine.query.understand import understood_query
+    from engine.records import Query
+
+    cg, lexicon, feeds = get_generator("text"), default_lexicon(), []
+    params = cg.check_params({})
+    for start in range(0, len(topics), chunk):
+        part = topics[start:start + chunk]
+        understood = [understood_query(Query(text=t.title), parse_query_text(t.title, lexicon), {}) for t in part]
+        texts = [u.enriched_text for u in understood]
+        for text, vector in zip(texts, context.text_encoder.encode(texts)):
+            context._remember(("text", "minilm", text), vector)  # what cached_text_vector stores
+        for t, u in zip(part, understood):
+            feeds += [SimpleNamespace(topic_id=t.topic_id, rank=r, item_id=item)
+                      for r, (item, _) in enumerate(cg.run(context, u, params, k), 1)]
+    return feeds
+
+
+def grade_baseline(workspace: Workspace, queries: list[str], settings, truth, home100k: Path | None):
+    """(topics, P@10, per-family P@10, seconds for all feeds at this size, seconds at 100k or None)."""
+    from types import SimpleNamespace
+
+    from engine.pipeline.context import SearchContext
+
+    sets = baseline_queries(queries, settings.max_attributes)
+    topics = [SimpleNamespace(topic_id=f"q{n}", title=q, attributes=tuple(sorted(s)))
+              for n, (s, (q, _)) in enumerate(sorted(sets.items(), key=lambda kv: (-kv[1][1], kv[1][0])))]
+    context = SearchContext.open(workspace)
+    text_cg_feeds(SearchContext.open(workspace, context.clip, context.text_encoder), topics[:5])  # warm up
+    feeds, seconds = timed(text_cg_feeds, context, topics)
+    p10, per_family = precision(topics, feeds, truth, 10)
+    big_s = None
+    if home100k is not None:
+        big = SearchContext.open(Workspace(home100k), context.clip, context.text_encoder)
+        text_cg_feeds(big, topics[:5])  # loads the 100k x 384 matrix
+        big.cache.clear()  # the timed run embeds the queries again, like the 3,000-item one
+        _, big_s = timed(text_cg_feeds, big, topics)
+    return topics, p10, per_family, seconds, big_s
+
+
+def seed_table(rows: list[dict], baseline_topics: int) -> list[str]:
+    """Method | topics (x baseline) | P@10 | per family, beside the seed's figures."""
+    families = sorted({f for r in rows for f in r["per_family"]})
+    out = ["| method | topics | topics vs baseline | P@10 | " + " | ".join(families) + " |",
+           "|---|---|---|---|" + "---|" * len(families)]
+    for r in rows:
+        out.append(f"| {r['method']} | {r['topics']} | {r['topics'] / max(baseline_topics, 1):.1f}x | "
+                   f"{r['p10']:.3f} | " + " | ".join(f"{r['per_family'][f]:.3f}" if f in r["per_family"] else "-"
+                                                    for f in families) + " |")
+    out.append(f"| seed (PinLanding): query-driven baseline -> content-first | {SEED_TOPIC_RATIO:.0f}x topics | | "
+               f"{SEED_BASELINE_P10} -> {SEED_PINLANDING_P10} | " + " | ".join("" for _ in families) + " |")
+    return out
+
+
 def replicate(attributes: list[ItemAttribute], n_items: int) -> list[ItemAttribute]:
     """The attributes copied under new item ids until about n_items items."""
     items = len({a.item_id for a in attributes})
@@ -119,6 +225,8 @@ def main(argv=None) -> int:
     parser.add_argument("--summary", type=Path, default=Path("/tmp/collections_bench.md"))
     parser.add_argument("--scale", type=int, default=100_000, help="items to replicate the catalog to for SQL timing")
     parser.add_argument("--min-support", type=int, default=CollectionSettings().min_support)
+    parser.add_argument("--home100k", type=Path, default=None,
+                        help="an indexed 100,000-item workspace (e.g. /tmp/ws100k) to time the baseline's feeds at scale")
     args = parser.parse_args(argv)
 
     shutil.rmtree(args.out, ignore_errors=True)
@@ -130,14 +238,29 @@ def main(argv=None) -> int:
     report = build_collections(workspace, settings, args.catalog / "search_log")
     print(report.summary())
     loaded, read_s = timed(item_attributes, workspace)
-    targets, demand_s = timed(lambda: query_targets(read_search_queries(args.catalog / "search_log")))
+    queries = read_search_queries(args.catalog / "search_log")
+    targets, demand_s = timed(lambda: query_targets(queries))
     truth = truth_table(args.catalog)
     lines = ["| attributes | topics (head/tail) | mean feed | topics time | feed SQL | Python oracle | "
              "precision | P@10 | precision, all attrs required |", "|---|---|---|---|---|---|---|---|---|"]
-    topics, truth_result = grade("index `attributes` (truth)", loaded.attributes, targets, settings, truth, lines)
+    truth_attributes = column_attributes(workspace, "attributes")
+    topics, truth_result = grade("index `attributes` (truth)", truth_attributes, targets, settings, truth, lines)
     vlm_topics, vlm_result = grade("raw VLM via lexicon", vlm_attributes(args.catalog), targets, settings, truth, lines)
+    results = [truth_result, vlm_result]
+    tagged = column_attributes(workspace, "tagged_attributes")
+    if tagged:
+        results.append(grade("tagger `tagged_attributes`", tagged, targets, settings, truth, lines)[1])
+    base_topics, base_p10, base_family, base_s, base_big_s = grade_baseline(workspace, queries, settings, truth,
+                                                                            args.home100k)
+    rows = [{"method": "baseline: `text` CG top 10 per search-log query set", "topics": len(base_topics),
+             "p10": base_p10, "per_family": base_family}]
+    rows += [{"method": f"topics + feed SQL, {r['source']}", "topics": r["topics"], "p10": r["precision@10"],
+              "per_family": r["precision@10_per_family"]} for r in results]
+    print(json.dumps({"baseline_topics": len(base_topics), "baseline_p10": round(base_p10, 3),
+                      "baseline_p10_per_family": base_family, "baseline_feeds_s": round(base_s, 3),
+                      "baseline_feeds_100k_s": None if base_big_s is None else round(base_big_s, 3)}))
 
-    big = replicate(loaded.attributes, args.scale)
+    big = replicate(truth_attributes, args.scale)
     n_big = len({a.item_id for a in big})
     big_feeds, big_s = timed(build_feeds_sql, topics, big, settings)
     print(json.dumps({"scale_items": n_big, "topics": len(topics), "feed_sql_s": round(big_s, 3),
@@ -150,6 +273,13 @@ def main(argv=None) -> int:
         *lines,
         f"Feed SQL at {n_big:,} items (catalog replicated), {len(topics)} topics: {big_s:.2f} s, {len(big_feeds):,} rows.",
         f"P@10 per family (VLM source): {vlm_result['precision@10_per_family']}",
+        "",
+        "Precision@10 against the query-driven baseline (grading: the catalog's true attributes, items.parquet):",
+        *seed_table(rows, len(base_topics)),
+        f"Feed construction for all topics: baseline (`text` CG, {len(base_topics)} queries) {base_s:.2f} s at "
+        f"{loaded.items:,} items" + (f", {base_big_s:.2f} s at 100,000 items ({args.home100k})" if base_big_s
+                                      is not None else "") + f"; feed SQL ({len(topics)} topics) "
+        f"{truth_result['feed_sql_s']:.2f} s at {loaded.items:,} items, {big_s:.2f} s at {n_big:,} items.",
     ]
     args.summary.write_text("\n".join(summary) + "\n", encoding="utf-8")
     print("\n".join(summary))

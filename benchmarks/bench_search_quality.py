@@ -33,6 +33,7 @@ MEASURES = {"relevance@5": ("relevance@5", 0.0), "nDCG@10": ("nDCG@10", 0.0), "P
 SEED_GAIN = {"pivot": 0.14, "descriptor": 0.18}  # the seed's relevance@5 gain of the full system over its baseline
 TYPES = (*KINDS, "all")
 BASELINE = "baseline"
+STANDINS = "full_standins"  # `full` with every learned term swapped back: the second reference when present
 
 
 def ideal_grades(query: BenchQuery, truth: Mapping[str, Mapping[str, str]], depth: int = K) -> np.ndarray:
@@ -134,7 +135,8 @@ def main(argv=None) -> int:
         results = run_config(context, config, queries)
         seconds[config.name] = time.perf_counter() - t
         values[config.name] = per_query_measures(graded_batch(queries, results, ideals, truth))
-    report = summarise(queries, values, resamples=args.resamples, seed=args.seed)
+    unseen = relevance_unseen(Path(args.home), queries)
+    report = summarise(queries, values, resamples=args.resamples, seed=args.seed, relevance_unseen=unseen)
     report["setup"] = {"queries": len(queries), "counts": {t: int(type_mask(queries, t).sum()) for t in TYPES},
                        "seed": args.seed, "setup_s": round(t1 - t0, 1),
                        "search_s": {n: round(s, 1) for n, s in seconds.items()},
@@ -147,35 +149,53 @@ def main(argv=None) -> int:
     return 0
 
 
+def relevance_unseen(home: Path, queries: Sequence[BenchQuery]) -> np.ndarray:
+    """Queries whose (text, reference) no stored judgment covers: the relevance model never trained on them."""
+    judgments = home / "judgments.duckdb"
+    if not judgments.is_file():
+        return np.ones(len(queries), bool)
+    from labels import open_store
+
+    with open_store(judgments, read_only=True) as store:
+        judged = set(store.judgments_frame()["query_id"])
+        seen = {(q.text or "", q.image_item_id) for s in store.query_sets() for q in store.queries(s.name)
+                if q.query_id in judged}
+    return np.array([(q.query.text, q.query.item_id) not in seen for q in queries], bool)
+
+
 def summarise(queries: Sequence[BenchQuery], values: dict[str, dict[str, np.ndarray]], *, resamples: int,
-              seed: int) -> dict:
-    """Mean of each measure per config and type; each config against baseline on relevance@5."""
+              seed: int, relevance_unseen: np.ndarray | None = None) -> dict:
+    """Mean of each measure per config and type; each config against baseline (and full_standins) on relevance@5."""
     rows, comparisons = [], []
     for name, measures in values.items():
         for kind in TYPES:
             mask = type_mask(queries, kind)
             rows.append({"config": name, "type": kind, "queries": int(mask.sum()),
                          **{m: float(v[mask].mean()) if mask.any() else float("nan") for m, v in measures.items()}})
-    base = values[BASELINE]["relevance@5"]
     from engine.models.fusion.triplets import is_held_out as fusion_held_out
 
     # References the early-fusion model did not train on either (its own 10% split): a check that `full`
-    # does not gain from references it saw.
-    fusion_unseen = np.array([fusion_held_out(q.reference_id) for q in queries], bool)
-    for name, measures in values.items():
-        if name == BASELINE:
+    # does not gain from references it saw; and queries no judgment covers (the relevance model's unseen).
+    subsets = {"fusion-unseen refs": np.array([fusion_held_out(q.reference_id) for q in queries], bool)}
+    if relevance_unseen is not None:
+        subsets["unjudged queries"] = relevance_unseen
+    references = [r for r in (BASELINE, STANDINS) if r in values]
+    for reference, (name, measures) in ((r, item) for r in references for item in values.items()):
+        base = values[reference]["relevance@5"]
+        if name == reference or (reference == STANDINS and not name.startswith("full")):
             continue
-        for kind in (*TYPES, "fusion-unseen refs"):
-            mask = fusion_unseen if kind == "fusion-unseen refs" else type_mask(queries, kind)
+        for kind in (*TYPES, *subsets):
+            mask = subsets[kind] if kind in subsets else type_mask(queries, kind)
             delta = measures["relevance@5"][mask] - base[mask]
             (paired,) = compare_paired(delta, resamples=resamples, seed=seed)
             base_mean = float(base[mask].mean()) if mask.any() else float("nan")
-            comparisons.append({"config": name, "vs": BASELINE, "type": kind, "queries": int(mask.sum()),
+            comparisons.append({"config": name, "vs": reference, "type": kind, "queries": int(mask.sum()),
                                 "measure": "relevance@5", "baseline": base_mean,
                                 "value": float(measures["relevance@5"][mask].mean()) if mask.any() else float("nan"),
                                 "relative_change": paired.mean_delta / base_mean if base_mean else float("nan"),
                                 "delta": paired.mean_delta, "ci_low": paired.ci_low, "ci_high": paired.ci_high,
-                                "p_value": paired.p_value, "seed_gain": SEED_GAIN.get(kind)})
+                                "p_value": paired.p_value,
+                                "seed_gain": SEED_GAIN.get(kind) if reference == BASELINE else None})
     return {"rows": rows, "comparisons": comparisons}
 
 
@@ -188,12 +208,13 @@ def markdown(report: dict) -> str:
     for r in report["rows"]:
         lines.append(f"| {r['config']} | {r['type']} | {r['queries']} | "
                      + " | ".join(f"{r[m]:.3f}" for m in MEASURES) + " |")
-    lines += ["", "relevance@5 against baseline (paired bootstrap 95% CI of the mean delta, sign-flip p):", "",
-              "| config | type | queries | baseline | config | change | seed's change | delta [95% CI] p |",
-              "|---|---|---:|---:|---:|---:|---:|---|"]
+    lines += ["", "relevance@5 against baseline, and learned parts against full_standins (paired bootstrap 95% CI "
+              "of the mean delta, sign-flip p):", "",
+              "| config | vs | type | queries | reference | config | change | seed's change | delta [95% CI] p |",
+              "|---|---|---|---:|---:|---:|---:|---:|---|"]
     for c in report["comparisons"]:
         seed = f"+{c['seed_gain']:.0%}" if c["seed_gain"] is not None else "—"
-        lines.append(f"| {c['config']} | {c['type']} | {c['queries']} | {c['baseline']:.3f} | {c['value']:.3f} | "
+        lines.append(f"| {c['config']} | {c['vs']} | {c['type']} | {c['queries']} | {c['baseline']:.3f} | {c['value']:.3f} | "
                      f"{c['relative_change']:+.1%} | {seed} | {c['delta']:+.3f} [{c['ci_low']:+.3f}, "
                      f"{c['ci_high']:+.3f}] p={c['p_value']:.4f} |")
     return "\n".join(lines)

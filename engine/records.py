@@ -97,3 +97,4 @@ class Result:
     sources: tuple[Source, ...]
     attributes: dict[str, str]
     filled: bool = False  # placed in the top 8 by attribute fill rather than by score
+    rank_before: int | None = None  # position before reranking (RRF of the CG ranks; see pre_rerank_ranks)

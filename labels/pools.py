@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import duckdb
@@ -45,6 +45,20 @@ def shuffle(entries: list, seed: int) -> list:
     """`entries` in an order fixed by `seed` alone."""
     order = np.random.default_rng(seed).permutation(len(entries))
     return [entries[i] for i in order]
+
+
+def prioritise(entries: list[tuple[str, str, bool]], priority: Mapping[tuple[str, str], float]) -> list:
+    """Shuffled entries with the regular ones reordered by priority, highest first; gold keeps its slots.
+
+    A model's pre-ranking of a labeling queue: it only changes which task a rater gets first, never a label.
+    Regular pairs without a priority follow those with one, in their shuffled order (the sort is stable).
+    """
+    for pair, value in priority.items():
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) or value != value:
+            raise ValueError(f"priority of {pair!r} must be a real number, got {value!r}")
+    regular = [e for e in entries if not e[2]]
+    ranked = iter(sorted(regular, key=lambda e: (0, -priority[e[:2]]) if e[:2] in priority else (1, 0.0)))
+    return [e if e[2] else next(ranked) for e in entries]
 
 
 def choose(candidates: list, n: int, seed: int) -> list:
@@ -142,8 +156,12 @@ def build_task_pool(
     mode: str,
     seed: int,
     now: datetime,
+    priority: Mapping[tuple[str, str], float] | None = None,
 ) -> PoolReport:
-    """Pool the top k of each config's latest runs over the query set into blind, shuffled tasks with gold mixed in."""
+    """Pool the top k of each config's latest runs over the query set into blind, shuffled tasks with gold mixed in.
+
+    `priority` ((query_id, item_id) -> score) pre-ranks the new tasks: higher first (see `prioritise`).
+    """
     check_mode(mode)
     k = _check_int(k, "k (results pooled per config and query)", 1)
     overlap = _check_int(overlap, "overlap (raters per task)", 1)
@@ -180,6 +198,8 @@ def build_task_pool(
             )
         gold = choose(candidates, min(wanted_gold, len(candidates)), seed)
     entries = shuffle([(q, i, False) for q, i in pairs] + [(q, i, True) for q, i in gold], seed)
+    if priority:
+        entries = prioritise(entries, priority)
     pool_id = next_id(con, "pools", "pool_id")
     con.execute(
         "INSERT INTO pools VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -156,16 +156,20 @@ class JudgmentStore:
     def build_task_pool(
         self, query_set: str, config_names: Sequence[str], *, k: int = 10, overlap: int = 3,
         gold_rate: float = 0.0, mode: str = "graded", seed: int = 0,
+        priority: Mapping[tuple[str, str], float] | None = None,
     ) -> PoolReport:
         """Pool the top k of the configs' latest runs over a query set into blind tasks, shuffled by seed, with gold mixed in.
 
         (query, item) pairs are deduplicated across configs, and a pair already pooled earlier
         reuses its task (and its judgments). Each regular task wants `overlap` raters; each gold
-        task goes to every rater once. Gold tasks make up about `gold_rate` of the pool.
+        task goes to every rater once. Gold tasks make up about `gold_rate` of the pool. `priority`
+        ((query_id, item_id) -> score, e.g. a relevance model's) serves higher-scored new tasks first;
+        it orders the queue only and never fills in a label.
         """
         with self._write() as con:
             return pools.build_task_pool(
-                con, query_set, config_names, k=k, overlap=overlap, gold_rate=gold_rate, mode=mode, seed=seed, now=self.clock()
+                con, query_set, config_names, k=k, overlap=overlap, gold_rate=gold_rate, mode=mode, seed=seed,
+                now=self.clock(), priority=priority,
             )
 
     def assign_next(self, rater_id: str, *, mode: str = "graded") -> Task | None:

@@ -70,12 +70,12 @@ def test_eval_run_records_each_configs_runs_and_reports_a_bad_query(tmp_path, se
         store.add_query_set("mine")
         store.add_queries([QueryRecord("q1", "mine", "pivot", "in red", item),
                            QueryRecord("q2", "mine", "pivot", "in red", "no-such-item")])
-    assert main(["eval", "run", "--home", str(home), "--configs", "baseline,full", "--query-set", "mine",
+    assert main(["eval", "run", "--home", str(home), "--configs", "baseline,full_standins", "--query-set", "mine",
                  "--k", "4"]) == 3
     out = capsys.readouterr().out
     assert "recorded 2 runs; 2 failed" in out and "no-such-item" in out
     with open_store(home / "judgments.duckdb", read_only=True) as store:
-        runs = store.run_results_frame(["baseline", "full"], "mine")
-    assert sorted(set(runs["config_name"])) == ["baseline", "full"] and set(runs["query_id"]) == {"q1"}
-    assert runs.groupby("config_name").size().to_dict() == {"baseline": 4, "full": 4}
+        runs = store.run_results_frame(["baseline", "full_standins"], "mine")
+    assert sorted(set(runs["config_name"])) == ["baseline", "full_standins"] and set(runs["query_id"]) == {"q1"}
+    assert runs.groupby("config_name").size().to_dict() == {"baseline": 4, "full_standins": 4}
     assert item not in set(runs["item_id"])  # the reference is never its own result

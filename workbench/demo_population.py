@@ -1,6 +1,10 @@
 """The demo's judgments: a sample benchmark query set, both configs' runs over it, a blind task pool and
 simulated raters who grade from the sample catalog's ground truth (sample_data.relevance), so that a new
 user opens a workbench with metrics, agreement and comparisons to look at. Real raters then add to it.
+
+Two phases, because the relevance model learns from the judgments: `populate` runs the configs that need no
+judgments (`baseline`, `full_standins`), pools and judges them; once the models are trained,
+`populate_learned` adds `full`'s runs, pools its new (query, item) pairs and judges those too.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from dataclasses import dataclass
 from labels.records import QueryRecord
 
 QUERY_SET = "sample-benchmark"
-CONFIGS = ("baseline", "full")
+CONFIGS = ("baseline", "full_standins")
+LEARNED_CONFIG = "full"
 
 
 @dataclass(frozen=True)
@@ -109,4 +114,40 @@ def populate(workspace, context, store, settings: DemoSettings = DemoSettings(),
     judged = simulate_judgments(store, oracle_for(bench, truth), seed=settings.seed)
     log(f"[demo] task pool: {pool.n_tasks} tasks + {pool.n_gold} gold over {pool.n_queries} queries; "
         f"{judged} simulated judgments")
+    return True
+
+
+def populate_learned(workspace, context, store, settings: DemoSettings = DemoSettings(), *, catalog=None,
+                     log=print) -> bool:
+    """Add `full`'s runs over the demo query set, pool its new pairs and judge them; False if already there.
+
+    Needs the trained models `full` reads (engine.pipeline.requirements) and a populated store.
+    """
+    from engine.pipeline.config import load_config
+    from engine.pipeline.requirements import missing_models_message
+    from labels import simulate_judgments
+    from sample_data.benchmark_queries import build_query_set
+    from sample_data.relevance import load_sample_truth
+    from workbench.batch_runs import record_runs
+
+    if not any(s.name == QUERY_SET for s in store.query_sets()):
+        return False
+    if LEARNED_CONFIG in {c.name for c in store.configs()} and \
+            not store.run_results_frame([LEARNED_CONFIG], QUERY_SET).empty:
+        return False
+    config = load_config(LEARNED_CONFIG, workspace)
+    if message := missing_models_message(config, workspace):
+        raise FileNotFoundError(message)
+    catalog = workspace.sample_dir if catalog is None else catalog
+    bench = _largest_query_set(catalog, settings, build_query_set)
+    records = query_records(bench)
+    log(f"[demo] running {LEARNED_CONFIG} (learned CG, relevance and engagement) over {len(records)} queries")
+    report = record_runs(context, store, records, [config], k=settings.k)
+    if report.failed:
+        log(report.summary())
+    truth = load_sample_truth(catalog / "items.parquet")
+    pool = store.build_task_pool(QUERY_SET, [LEARNED_CONFIG], k=settings.k, overlap=settings.overlap,
+                                 seed=settings.seed)
+    judged = simulate_judgments(store, oracle_for(bench, truth), seed=settings.seed)
+    log(f"[demo] {LEARNED_CONFIG}: {pool.n_new_tasks} new tasks; {judged} simulated judgments")
     return True

@@ -58,6 +58,23 @@ def config_names(workspace: Workspace) -> list[str]:
     return known_configs(workspace)
 
 
+def default_config(workspace: Workspace, names: list[str], preferred: tuple[str, ...], fallback: int = 0) -> int:
+    """Index in `names` of the first preferred config whose trained models the workspace has (for selects)."""
+    from engine.pipeline.requirements import missing_models
+
+    for name in preferred:
+        if name in names and not missing_models(config(name, workspace), workspace):
+            return names.index(name)
+    return min(fallback, max(len(names) - 1, 0))
+
+
+def missing_models_note(workspace: Workspace, config_name: str) -> str | None:
+    """What to train before searching with this config, or None (shown beside a config select)."""
+    from engine.pipeline.requirements import missing_models_message
+
+    return missing_models_message(config(config_name, workspace), workspace)
+
+
 def run_search(workspace: Workspace, query: Query, config_name: str, k: int):
     """One query through one config (the SearchResponse), with the context and config loaded once."""
     from engine.pipeline.search import search
@@ -127,3 +144,14 @@ def _image_paths(root: str) -> dict[str, str]:
 def image_paths(workspace: Workspace) -> dict[str, str]:
     """item_id -> image path (relative to the workspace), read once per process without loading any model."""
     return _image_paths(str(workspace.root))
+
+
+@st.cache_resource(show_spinner=False)
+def _categories(root: str) -> list[str]:
+    items = search_context(Workspace(Path(root))).items
+    return sorted({row["attributes"].get("category") for row in items.values() if row["attributes"].get("category")})
+
+
+def item_categories(workspace: Workspace) -> list[str]:
+    """The categories the attribute pipeline read off the items, sorted (computed once per process)."""
+    return _categories(str(workspace.root))

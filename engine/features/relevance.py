@@ -48,10 +48,19 @@ def attribute_agreement(context, understood: UnderstoodQuery, item_ids: Sequence
                      for r in readings], np.float32)
 
 
+def learned(context, understood: UnderstoodQuery, item_ids: Sequence[str]) -> np.ndarray:
+    """The distilled relevance student (engine/models/relevance), trained by `workbench train relevance`."""
+    from engine.models.relevance.scorer import learned_relevance
+
+    return learned_relevance(context, understood, item_ids)
+
+
 RELEVANCE_SCORERS: dict[str, RelevanceScorer] = {s.name: s for s in (
     RelevanceScorer("text_similarity", "query and item enriched text in the open_clip text space", text_similarity),
     RelevanceScorer("attribute_agreement", "share of target attributes the item's reading matches",
                     attribute_agreement),
+    RelevanceScorer("learned", "the relevance student distilled from a cross-encoder trained on judgments",
+                    learned),
 )}
 
 

@@ -3,8 +3,8 @@
 image_sim   cosine of the item's image with the reference image (the surrogate for a crop); for a text-only
             query, with the query text in the open_clip space.
 text_sim    cosine of the item's enriched text with the query's enriched text, both MiniLM (`text_vec`).
-engagement  the item's position-debiased engagement rate r (COEC, engine/index/engagement.py) as r / (1 + r):
-            0.5 is an average item, never-shown items included.
+engagement  the configured engagement scorer (engine/features/engagement.py), 0..1: by default `coec`, the
+            item's position-debiased engagement rate r as r / (1 + r) (0.5 is an average item).
 relevance   the configured relevance scorer (engine/features/relevance.py), 0..1.
 attributes  the engine's reading of the item (engine/features/item_attributes.py), with confidences.
 """
@@ -15,20 +15,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engine.features.engagement import engagement_feature, get_engagement_scorer  # noqa: F401 (re-exported)
 from engine.features.item_attributes import reader_for
 from engine.features.relevance import get_relevance_scorer
 from engine.index.columns import IMAGE_VEC, TEXT_VEC
 from engine.records import Candidate, UnderstoodQuery
 
 
-def engagement_feature(rate: float | None) -> float:
-    """r / (1 + r) of a COEC rate; a missing rate is the prior, 1.0 -> 0.5."""
-    r = 1.0 if rate is None else max(float(rate), 0.0)
-    return r / (1.0 + r)
-
-
 def add_features(context, understood: UnderstoodQuery, candidates: Sequence[Candidate],
-                 relevance: str = "text_similarity") -> None:
+                 relevance: str = "text_similarity", engagement: str = "coec") -> None:
     """Set features, attributes and attribute confidences on each candidate, in place."""
     if not candidates:
         return
@@ -39,11 +34,12 @@ def add_features(context, understood: UnderstoodQuery, candidates: Sequence[Cand
     image_sim = _cosines(context, IMAGE_VEC, ids, image_query)
     text_sim = _cosines(context, TEXT_VEC, ids, context.cached_text_vector("minilm", text) if text else None)
     relevance_scores = get_relevance_scorer(relevance).score(context, understood, ids)
+    engagement_scores = get_engagement_scorer(engagement).score(context, understood, ids)
     readings = reader_for(context).read_items(ids)
     for n, candidate in enumerate(candidates):
         candidate.features = {
             "image_sim": float(image_sim[n]), "text_sim": float(text_sim[n]),
-            "engagement": engagement_feature(context.item(candidate.item_id).get("engagement")),
+            "engagement": float(engagement_scores[n]),
             "relevance": float(relevance_scores[n]),
         }
         candidate.attributes = {f: v for f, (v, _) in readings[n].items()}

@@ -1,4 +1,5 @@
-"""`PipelineConfig`: which CGs run with which parameter settings, the relevance scorer, and the reranker.
+"""`PipelineConfig`: which CGs run with which parameter settings, the relevance and engagement scorers, and the
+reranker.
 
 Configs are TOML files (`configs/NAME.toml` in the repository, or `WORKSPACE/configs/NAME.toml` for a user's
 own, or any path). The content hash covers everything that changes results (not the name or description),
@@ -13,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.features.engagement import get_engagement_scorer
 from engine.features.relevance import get_relevance_scorer
 from engine.generators.registry import get_generator
 from engine.rerank.config import RerankConfig
@@ -42,6 +44,7 @@ class PipelineConfig:
     relevance: str = "text_similarity"  # a name in engine.features.RELEVANCE_SCORERS
     rerank: RerankConfig = field(default_factory=RerankConfig)
     description: str = ""
+    engagement: str = "coec"  # a name in engine.features.engagement.ENGAGEMENT_SCORERS
 
     def __post_init__(self) -> None:
         if not self.generators:
@@ -56,6 +59,7 @@ class PipelineConfig:
         if not isinstance(self.fetch_k, int) or isinstance(self.fetch_k, bool) or not 1 <= self.fetch_k <= MAX_FETCH_K:
             raise ConfigError(f"config {self.name!r}: fetch_k = {self.fetch_k!r}; expected an integer 1..{MAX_FETCH_K}")
         get_relevance_scorer(self.relevance)
+        get_engagement_scorer(self.engagement)
         get_reranker(self.rerank.reranker)
 
     def calls(self) -> list[tuple[str, dict]]:
@@ -64,7 +68,7 @@ class PipelineConfig:
 
     def to_dict(self) -> dict:
         return {"name": self.name, "description": self.description, "fetch_k": self.fetch_k,
-                "relevance": self.relevance,
+                "relevance": self.relevance, "engagement": self.engagement,
                 "generators": [{"cg": c.cg, "params": [dict(p) for p in c.params]} for c in self.generators],
                 "rerank": self.rerank.to_dict()}
 
@@ -72,11 +76,13 @@ class PipelineConfig:
         """sha256 of the canonical JSON of what changes results (defaults filled in), first 16 hex digits."""
         content = {"fetch_k": self.fetch_k, "relevance": self.relevance,
                    "calls": [[cg, params] for cg, params in self.calls()], "rerank": self.rerank.to_dict()}
+        if self.engagement != "coec":  # the default stays out, so configs written before the setting keep their hash
+            content["engagement"] = self.engagement
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "<config>") -> PipelineConfig:
-        known = {"name", "description", "fetch_k", "relevance", "generators", "rerank"}
+        known = {"name", "description", "fetch_k", "relevance", "engagement", "generators", "rerank"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"{source}: unknown settings {unknown}; known: {sorted(known)}")
@@ -94,7 +100,8 @@ class PipelineConfig:
             rerank = RerankConfig.from_dict(data.get("rerank", {}))
             return cls(name=str(data.get("name", Path(source).stem)), generators=tuple(generators),
                        fetch_k=data.get("fetch_k", 100), relevance=data.get("relevance", "text_similarity"),
-                       rerank=rerank, description=str(data.get("description", "")))
+                       rerank=rerank, description=str(data.get("description", "")),
+                       engagement=data.get("engagement", "coec"))
         except ConfigError:
             raise
         except (ValueError, TypeError) as error:

@@ -23,7 +23,8 @@ def response_dict(response) -> dict:
         "results": [
             {"rank": r.rank, "item_id": r.item_id, "score": r.score, "breakdown": asdict(r.breakdown),
              "sources": [{"cg": s.cg, "params": dict(s.params), "rank": s.rank, "score": s.score} for s in r.sources],
-             "attributes": dict(r.attributes), "filled": r.filled}
+             "attributes": dict(r.attributes), "filled": r.filled,
+             "rank_before": r.rank_before}
             for r in response.results
         ],
         "candidates": response.candidates,

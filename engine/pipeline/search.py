@@ -17,6 +17,7 @@ from engine.pipeline.config import PipelineConfig
 from engine.pipeline.understand import understand
 from engine.records import Query, Result, UnderstoodQuery
 from engine.rerank import rerank
+from engine.rerank.results import pre_rerank_ranks, with_rank_before
 
 MAX_K = 1000
 
@@ -53,9 +54,9 @@ def search(context, query: Query, config: PipelineConfig, k: int = 20) -> Search
         calls.append((cg, params, ranked))
     candidates = [c for c in merge_candidates(calls) if c.item_id != query.item_id]  # not the reference itself
     t2 = time.perf_counter()
-    add_features(context, understood, candidates, config.relevance)
+    add_features(context, understood, candidates, config.relevance, config.engagement)
     t3 = time.perf_counter()
-    results = rerank(candidates, understood, config.rerank)[:k]
+    results = with_rank_before(rerank(candidates, understood, config.rerank)[:k], pre_rerank_ranks(candidates))
     t4 = time.perf_counter()
     timings = {"understand": t1 - t0, "generate": t2 - t1, "features": t3 - t2, "rerank": t4 - t3, "total": t4 - t0}
     return SearchResponse(understood, config, tuple(results), {s: round(v * 1000, 3) for s, v in timings.items()},

@@ -32,6 +32,9 @@ def test_an_admin_sees_raters_query_sets_and_the_pool_form(workspace):
     sets = at.dataframe[1].value
     assert sets.set_index("name").loc["qs", "queries"] == 2
     assert at.multiselect(key="admin_pool_configs").options == ["cfg_alpha", "cfg_beta"]
+    # no relevance model in this workspace: pre-ranking is offered but disabled, with the command that enables it
+    prerank = at.checkbox(key="admin_pool_prerank")
+    assert prerank.disabled and "workbench train relevance" in prerank.help
 
 
 @pytest.mark.parametrize("rater_id", ["ann", "ria"])

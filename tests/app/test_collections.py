@@ -44,7 +44,6 @@ def test_topics_filter_and_the_feed_shows(monkeypatch, with_collections, role):
     assert at.caption[0].value == "2 of 2 topics"
     assert at.selectbox(key="collections_topic").value == topic_id_of(TOPICS[0][1])
     assert len(at.image) == 3  # the first topic's feed
-    assert "no collection tasks" in at.info[0].value
     at.selectbox(key="collections_tier").select("tail").run()
     assert at.caption[0].value == "1 of 2 topics" and len(at.image) == 2
     at.selectbox(key="collections_tier").select("all").run()
@@ -58,3 +57,24 @@ def test_a_rater_sees_the_guard_and_nothing_else(monkeypatch, with_collections):
     at = page("collections.py", monkeypatch, with_collections.root, person("rater")).run()
     assert not at.exception and "Not allowed" in at.error[0].value
     assert not at.title and not at.selectbox and not at.image
+
+
+def test_labeling_a_feed_creates_its_binary_tasks_once(monkeypatch, with_collections):
+    from labels import open_store
+    from tests.app.labeling_workspace import store_of
+
+    at = page("collections.py", monkeypatch, with_collections.root, person("researcher")).run()
+    at.button(key="collections_label_feed").click().run()
+    assert not at.exception and not at.error
+    assert "3 new tasks" in at.success[0].value  # the first topic's feed holds 3 products
+    at.button(key="collections_label_feed").click().run()
+    assert not at.exception and "already pooled" in at.info[0].value
+    store = store_of(with_collections)
+    query_id = f"collection-{topic_id_of(TOPICS[0][1])}"
+    assert [(q.query_id, q.text, q.query_type) for q in store.queries("collections")] == [
+        (query_id, "red summer dresses", "text")]
+    runs = store.run_results_frame(["collection-feed"], "collections")
+    assert len(runs) == 3 and runs["run_id"].nunique() == 1
+    store.add_rater("ann", "Ann", role="rater")
+    tasks = store.query_tasks("ann", query_id, mode="binary", limit=20)
+    assert len(tasks) == 3  # one binary task per feed item, not duplicated by the second click

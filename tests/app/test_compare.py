@@ -53,7 +53,7 @@ def test_two_configs_on_one_query_show_overlap_and_shared_items(monkeypatch, exp
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["overlap@10"] == "1.00" and metrics["rank-biased overlap (p=0.9)"] == "1.000"
     assert metrics["shared items"] == "10"
-    at.selectbox(key="compare_cfg_b").select("full").run()
+    at.selectbox(key="compare_cfg_b").select("full_standins").run()
     at.button(key="compare_run").click().run()
     metrics = {m.label: m.value for m in at.metric}
     assert 0 <= float(metrics["rank-biased overlap (p=0.9)"]) <= 1
@@ -78,6 +78,6 @@ def test_a_blind_preference_is_stored_with_both_config_hashes(monkeypatch, explo
     preferences = store.preferences_frame()
     assert len(preferences) == before + 1
     row = preferences.iloc[-1]
-    hashes = {search_state.config(n, explore_workspace).content_hash() for n in ("baseline", "full")}
+    hashes = {search_state.config(n, explore_workspace).content_hash() for n in ("baseline", "full_standins")}
     assert {row["left_config_hash"], row["right_config_hash"]} == hashes
     assert row["preferred_config_hash"] == row["left_config_hash"] and row["query_id"] == "blind-1"

@@ -102,3 +102,10 @@ def test_a_rater_sees_the_guard_and_nothing_else(monkeypatch, populated):
     assert not at.exception
     assert "Not allowed" in at.error[0].value and "researcher" in at.error[0].value
     assert not at.title and not at.metric and not at.dataframe and not at.selectbox
+
+
+def test_the_relevance_model_section_says_how_to_train_it_when_absent(monkeypatch, populated):
+    at = page("dashboard.py", monkeypatch, populated, person("researcher")).run()
+    assert not at.exception
+    assert any("workbench train relevance" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.key == "dashboard_model_agreement"]  # nothing to compute without a model

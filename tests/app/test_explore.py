@@ -54,6 +54,10 @@ def test_a_pivot_suggestion_runs_and_shows_results_with_breakdowns(monkeypatch, 
     assert reference not in "".join(ranks)  # the reference itself is never a result
     assert any(":blue-badge[" in v for v in shown)  # CG badges
     assert len([e for e in at.expander if e.label == "Score"]) == K
+    response = at.session_state["explore_response"]
+    captions = [c.value for c in at.caption if "before reranking" in c.value]
+    assert captions == [f"rank {r.rank} after reranking · rank {r.rank_before} before reranking · "
+                        f"best CG rank {min(s.rank for s in r.sources)}" for r in response.results]
 
 
 def test_a_query_sent_to_a_new_query_set_is_stored_once(monkeypatch, explore_workspace):
@@ -123,3 +127,21 @@ def test_uploads_are_stored_content_addressed(tmp_path):
         save_upload(workspace, b"text", "notes.txt")
     with pytest.raises(ValueError, match="non-empty image"):
         save_upload(workspace, b"", "empty.jpg")
+
+
+def test_the_breakdown_and_sources_read_one_term_per_line():
+    from types import SimpleNamespace
+
+    from engine.records import ScoreBreakdown, Source
+    from workbench.ui_results import breakdown_markdown, sources_markdown
+
+    weights = SimpleNamespace(w1=1.0, w2=0.5, w3=0.0, w4=2.0, w5=0.25)
+    breakdown = ScoreBreakdown(image_sim=0.5, text_sim=0.2, engagement=0.1, relevance=0.25, attribute_boost=1.5,
+                               cg_boost=1.0)
+    result = SimpleNamespace(breakdown=breakdown, score=1.5 * (0.5 + 0.1 + 0.5))
+    assert breakdown_markdown(result, weights).split("  \n") == [
+        "w1 × image_sim: 1 × 0.5 = **0.5**", "w2 × text_sim: 0.5 × 0.2 = **0.1**", "w3 × engagement: 0 × 0.1 = **0**",
+        "w4 × relevance: 2 × 0.25 = **0.5**", "× attribute_boost: 1.5 (w5 0.25)", "× cg_boost: **1**",
+        "= score: **1.65**"]
+    sources = [Source("text", {}, 3, 0.61234), Source("late_fusion", {"alpha": 0.3}, 1, 0.9)]
+    assert sources_markdown(sources) == "text #3 (0.6123)  \nlate_fusion {'alpha': 0.3} #1 (0.9)"

@@ -158,3 +158,19 @@ def test_grade_meanings_come_from_the_guideline_table():
     table = "| grade | name | meaning |\n| --- | --- | --- |\n| **4** | Excellent | Matches **both** parts: more. |\n"
     table += "| **0** | Irrelevant | **Irrelevant or broken**: nothing. |\n"
     assert grade_meanings(table) == {4: ("Excellent", "Matches both parts"), 0: ("Irrelevant", "Irrelevant or broken")}
+
+
+def test_items_are_found_by_id_and_the_reference_is_a_path_or_a_drawn_jpeg(workspace, tmp_path):
+    from engine.catalog import list_items
+    from workbench.label_state import items_by_id, reference_image
+
+    items = list_items(workspace, limit=3, kind="product").items
+    wanted = (items[2].item_id, "no-such-item", items[0].item_id, items[2].item_id)
+    found = items_by_id(str(workspace.root), wanted)
+    assert found == {items[0].item_id: items[0], items[2].item_id: items[2]}
+    assert items_by_id(str(workspace.root), ()) == {}
+    path = tmp_path / "white.png"
+    Image.new("RGB", (100, 100), "white").save(path)
+    assert reference_image(str(path), None) == str(path)
+    drawn = reference_image(str(path), (0.2, 0.2, 0.8, 0.8))
+    assert drawn[:3] == b"\xff\xd8\xff"  # a JPEG

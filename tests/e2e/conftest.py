@@ -32,7 +32,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 QUERY_SET = "e2e"
-CONFIGS = ("baseline", "full")
+CONFIGS = ("baseline", "full_standins")
 POOL_K = 3
 RATER = ("ana", "Ana Rater", "rater", "ana-secret-1")
 RESEARCHER = ("rhea", "Rhea Researcher", "admin", "rhea-secret-2")
@@ -91,7 +91,26 @@ def e2e_workspace(tmp_path_factory, search_context):
     workspace.judgments_path.unlink(missing_ok=True)
     made = populate_store(search_context, workspace)
     assert made["pool"].n_tasks >= 3, made["pool"]
+    save_topic(workspace)
     return workspace
+
+
+FEED_TOPIC = ("black trousers", (("category", "pants"), ("color", "black")))
+
+
+def save_topic(workspace: Workspace) -> None:
+    """One collection (a topic and a 12-product feed), so that the Collections page has a feed to show."""
+    from engine.catalog import list_items
+    from engine.collections.records import FeedRow, Topic, topic_id_of
+    from engine.collections.storage import save_collections
+
+    title, attributes = FEED_TOPIC
+    topic = Topic(topic_id_of(attributes), title, attributes, 12, 20, 5, "head")
+    trousers = [item.item_id for item in list_items(workspace, limit=12, text="pants", kind="product").items]
+    others = [item.item_id for item in list_items(workspace, limit=12, kind="product").items if item.item_id not in trousers]
+    ids = (trousers + others)[:12]  # the sample's pants first, as a feed would rank them
+    save_collections(workspace, [topic], [FeedRow(topic.topic_id, r, i, 1.0) for r, i in enumerate(ids, start=1)],
+                     {"settings": "{}"})
 
 
 @dataclass

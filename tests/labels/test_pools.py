@@ -170,3 +170,23 @@ def test_bad_pool_settings_are_errors(seeded, kwargs, message):
     with pytest.raises(ValueError, match=message):
         seeded.build_task_pool("qs", ["A"], **{"k": 3, **kwargs})
     assert all_tasks(seeded) == []
+
+
+def test_prioritise_orders_regular_tasks_by_score_and_keeps_gold_slots():
+    from labels.pools import prioritise
+
+    entries = [("q", "a", False), ("q", "g", True), ("q", "b", False), ("q", "c", False), ("q", "d", False)]
+    ordered = prioritise(entries, {("q", "b"): 0.9, ("q", "d"): 0.5, ("q", "a"): 0.1})
+    # gold stays second; scored pairs by score, highest first; the unscored pair ("c") last
+    assert ordered == [("q", "b", False), ("q", "g", True), ("q", "d", False), ("q", "a", False), ("q", "c", False)]
+    with pytest.raises(ValueError, match="priority of .* must be a real number"):
+        prioritise(entries, {("q", "a"): float("nan")})
+
+
+def test_a_prioritised_pool_serves_the_highest_scored_task_first_and_stores_no_label(seeded):
+    pairs = {(q, i) for by_query in RANKINGS.values() for q, items in by_query.items() for i in items[:3]}
+    top = sorted(pairs)[-1]
+    seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=2, seed=1, priority={top: 1.0})
+    task = seeded.assign_next(RATERS[0])
+    assert (task.query_id, task.item_id) == top
+    assert seeded.count_rows("judgments") == 0

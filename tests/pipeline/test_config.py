@@ -6,7 +6,8 @@ from engine.pipeline.config import BUILTIN_DIR, ConfigError, GeneratorCalls, Pip
 from engine.rerank import RerankConfig
 from engine.workspace import Workspace
 
-REQUIRED = {"baseline", "full", "no_early_fusion", "no_fill", "rrf"}
+REQUIRED = {"baseline", "full", "full_standins", "full_standin_cg", "full_standin_relevance", "full_standin_engagement",
+            "no_early_fusion", "no_fill", "rrf"}
 
 
 def test_the_built_in_configs_load_and_differ():
@@ -15,7 +16,13 @@ def test_the_built_in_configs_load_and_differ():
     assert len({c.content_hash() for c in configs.values()}) == len(REQUIRED)
     baseline, full = configs["baseline"], configs["full"]
     assert [cg for cg, _ in baseline.calls()] == ["text"] and baseline.rerank.fill_positions == 0
-    assert {cg for cg, _ in full.calls()} == {"text", "late_fusion", "early_fusion", "lexical"}
+    assert {cg for cg, _ in full.calls()} == {"learned", "late_fusion", "early_fusion", "lexical"}
+    assert (full.relevance, full.engagement) == ("learned", "learned")
+    # full_standins is full with every learned part swapped back, and only that
+    standins = configs["full_standins"]
+    assert [cg for cg, _ in standins.calls()] == ["text" if cg == "learned" else cg for cg, _ in full.calls()]
+    assert (standins.relevance, standins.engagement) == ("text_similarity", "coec")
+    assert standins.rerank == full.rerank and standins.fetch_k == full.fetch_k
     assert [p["alpha"] for cg, p in full.calls() if cg == "late_fusion"] == [0.3, 0.5, 0.7]
     assert full.rerank.reranker == "composite" and full.rerank.fill_positions == 8
     assert "early_fusion" not in {cg for cg, _ in configs["no_early_fusion"].calls()}

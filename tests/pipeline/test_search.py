@@ -132,7 +132,7 @@ def test_rrf_and_attribute_fill_change_the_order_not_the_candidates(search_conte
 
 
 def test_full_runs_every_cg_including_early_fusion(search_context, truth):
-    response = search(search_context, Query(text="in red", item_id=product(truth, 3)), load_config("full"), k=10)
+    response = search(search_context, Query(text="in red", item_id=product(truth, 3)), load_config("full_standins"), k=10)
     cgs = {s.cg for r in response.results for s in r.sources}
     assert cgs == {"text", "late_fusion", "early_fusion", "lexical"}
     assert sum(truth[r.item_id]["color"] == "red" for r in response.results[:5]) >= 3

@@ -5,11 +5,13 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
+from engine.pipeline.requirements import RELEVANCE
 from labels import MODES
-from workbench import access, state
+from workbench import access, search_state, state
 from workbench.query_upload import FIELDS, parse_query_jsonl
 
 user = access.require("admin")
+ws = state.workspace()
 store = state.store()
 
 st.title("Admin")
@@ -82,13 +84,26 @@ with pool_tab:
         mode_col, seed_col = st.columns(2)
         mode = mode_col.selectbox("Mode", MODES, key="admin_pool_mode")
         seed = seed_col.number_input("Seed", min_value=0, value=0, key="admin_pool_seed")
+        has_model = (ws.models_dir / RELEVANCE.checkpoint).is_file()
+        prerank = st.checkbox("Pre-rank the queue with the relevance model (likely relevant first)",
+                              key="admin_pool_prerank", disabled=not has_model,
+                              help="Orders which task raters get first; never fills in a label."
+                              + ("" if has_model else " Train the model first: `workbench train relevance`."))
         if st.form_submit_button("Build task pool", key="admin_pool_submit"):
             try:
                 access.check("admin")
                 if pool_set is None:
                     raise ValueError("there is no query set yet; create one in the Query sets tab")
+                priority = None
+                if prerank and has_model:
+                    from engine.models.relevance.agreement import student_predictor
+                    from engine.models.relevance.prerank import pool_priority
+
+                    predict = student_predictor(ws, store, context=search_state.search_context(ws))
+                    priority = pool_priority(store, pool_set, pool_configs, int(k), predict)
                 report = store.build_task_pool(pool_set, pool_configs, k=int(k), overlap=int(overlap),
-                                               gold_rate=float(gold_rate), mode=mode, seed=int(seed))
+                                               gold_rate=float(gold_rate), mode=mode, seed=int(seed),
+                                               priority=priority)
                 st.success(f"Pool {report.pool_id}: {report.n_tasks} tasks ({report.n_new_tasks} new) "
                            f"and {report.n_gold} gold over {report.n_queries} queries.")
                 st.json(asdict(report))

@@ -1,8 +1,9 @@
-"""Collections: browse the topics the attribute pipeline proposed and their feeds."""
+"""Collections: browse the topics the attribute pipeline proposed and their feeds, and label a feed's Precision@10."""
 
 import streamlit as st
 
 from engine.collections.errors import CollectionsError, CollectionsMissingError
+from engine.collections.labeling import CONFIG_NAME as FEED_CONFIG, FEED_K, QUERY_SET as LABEL_QUERY_SET, label_feed
 from engine.collections.records import TIERS
 from engine.collections.storage import load_collections
 from workbench import access, search_state, state
@@ -65,5 +66,18 @@ for start in range(0, len(feed), FEED_COLUMNS):
             st.caption(f"#{offset + 1} `{item_id}`")
 
 st.subheader("Label this feed's Precision@10")
-st.info("Not available yet: the judgment store has no collection tasks (its tasks are (query, item) pairs of query "
-        "sets). Until it does, judge feeds by sending a topic's title as a text query from Explore.")
+st.caption(f"Its top {FEED_K} become binary (relevant or not) tasks of the topic title as a text query in the "
+           f"`{LABEL_QUERY_SET}` query set (config `{FEED_CONFIG}`); raters judge them in Label, Precision@10 mode.")
+if st.button("Label this feed's Precision@10", key="collections_label_feed", type="primary",
+             icon=":material/fact_check:"):
+    try:
+        access.check("researcher")
+        done = label_feed(state.store(), chosen)
+    except (access.AccessDenied, ValueError) as exc:
+        st.error(str(exc))
+    else:
+        if done.recorded:
+            st.success(f"Query `{done.query_id}`: the feed's top {done.n_results} pooled, {done.n_new_tasks} new "
+                       "tasks. Raters find them in Label, Precision@10 mode.")
+        else:
+            st.info(f"Query `{done.query_id}`: this feed's top {done.n_results} are already pooled; nothing added.")

@@ -66,7 +66,8 @@ with one_query:
             query = Query(text=text, item_id=item)
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     config_a = c1.selectbox("Config A", names, index=_default(names, "baseline", 0), key="compare_cfg_a")
-    config_b = c2.selectbox("Config B", names, index=_default(names, "full", 1), key="compare_cfg_b")
+    config_b = c2.selectbox("Config B", names, key="compare_cfg_b",
+                            index=search_state.default_config(ws, names, ("full", "full_standins"), 1))
     k = int(c3.number_input("k", 1, 100, 10, key="compare_k"))
     if c4.button("Compare", type="primary", key="compare_run", disabled=query is None, width="stretch"):
         try:
@@ -178,7 +179,8 @@ with blind_tab:
         c1, c2, c3 = st.columns(3)
         blind_set = c1.selectbox("Query set", sets, key="compare_blind_set")
         blind_a = c2.selectbox("Config 1", names, index=_default(names, "baseline", 0), key="compare_blind_a")
-        blind_b = c3.selectbox("Config 2", names, index=_default(names, "full", 1), key="compare_blind_b")
+        blind_b = c3.selectbox("Config 2", names, key="compare_blind_b",
+                           index=search_state.default_config(ws, names, ("full", "full_standins"), 1))
         if st.button("Next query", key="compare_blind_next"):
             records = store.queries(blind_set)
             rng = st.session_state.setdefault("compare_blind_rng", random.Random())

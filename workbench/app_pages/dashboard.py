@@ -9,9 +9,10 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from engine.pipeline.requirements import RELEVANCE
 from eval import (DEFAULT_MEASURES, aggregate_judgments, build_report, fleiss_kappa, gold_accuracy,
                   krippendorff_alpha, pairwise_cohen_kappa, rater_bias, write_qrels, write_run)
-from workbench import access, state
+from workbench import access, search_state, state
 
 RESAMPLES = 1000
 
@@ -109,6 +110,26 @@ else:
     distribution = judgments.groupby(["rater_id", "label"]).size().rename("judgments").reset_index()
     st.plotly_chart(px.bar(distribution, x="label", y="judgments", color="rater_id", barmode="group",
                            title=f"{mode} label distribution per rater"), key="dashboard_label_chart")
+
+# ---- the relevance model against the raters ---------------------------------------------------------------------
+st.subheader("Relevance model against the raters")
+if mode != "graded" or judgments.empty:
+    st.caption("The relevance model predicts graded labels; choose graded judgments to compare it with raters.")
+elif not (ws.models_dir / RELEVANCE.checkpoint).is_file():
+    st.caption("No relevance model in this workspace yet (`workbench train relevance`).")
+else:
+    st.caption("Per rater: quadratic-weighted kappa of the distilled relevance model's grade against the rater's "
+               "labels, beside the rater's kappa against the other raters of the same pairs (the ceiling). "
+               "The model never fills in a label; it can only order a labeling queue.")
+    if st.button("Compute model-versus-rater agreement", key="dashboard_model_agreement"):
+        from engine.models.relevance.agreement import model_rater_agreement, student_predictor
+
+        with st.spinner("Scoring the judged pairs with the relevance model…"):
+            context = search_state.search_context(ws)
+            st.session_state["dashboard_model_table"] = model_rater_agreement(
+                store, ws, predict=student_predictor(ws, store, context=context))
+    if (table := st.session_state.get("dashboard_model_table")) is not None:
+        st.dataframe(table, hide_index=True, key="dashboard_model_raters")
 
 # ---- downloads ---------------------------------------------------------------------------------------------------
 st.subheader("Downloads")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine.records import Query
-from workbench import access, search_state, state, ui_images, ui_results
+from workbench import access, label_state, search_state, state, ui_images, ui_results
 from engine.query.suggest import suggest_queries
 
 PICK_GRID = 12
@@ -41,8 +41,7 @@ if source == "Catalog item":
         c1, c2, c3 = st.columns(3)
         text = c1.text_input("Filter by id, title or description", key="explore_ref_text").strip() or None
         kind = c2.selectbox("Kind", ["all", "product", "scene"], key="explore_ref_kind")
-        categories = sorted({row["attributes"].get("category") for row in context.items.values()
-                             if row["attributes"].get("category")})
+        categories = search_state.item_categories(ws)
         category = c3.selectbox("Category (as read by the attribute pipeline)", ["all", *categories],
                                 key="explore_ref_category")
         page = state.catalog_page(str(ws.root), 0, 1000, text, None if kind == "all" else kind)
@@ -61,10 +60,10 @@ if source == "Catalog item":
         if item_id not in context.items:
             st.error(f"Item `{item_id}` is not in this workspace's catalog; pick one from the grid above.")
             st.stop()
-        found = [i for i in state.catalog_page(str(ws.root), 0, 50, item_id, None).items if i.item_id == item_id]
-        if found:
-            reference_image = ws.root / found[0].image_path
-            boxes = ui_images.scene_boxes(found[0].extra) if found[0].kind == "scene" else []
+        found = label_state.items_by_id(str(ws.root), (item_id,)).get(item_id)  # by id: no text scan of the catalog
+        if found is not None:
+            reference_image = ws.root / found.image_path
+            boxes = ui_images.scene_boxes(found.extra) if found.kind == "scene" else []
 elif source == "Upload an image":
     upload = st.file_uploader("Reference image", type=list(search_state.UPLOAD_TYPES), key="explore_upload")
     if upload is not None:
@@ -130,7 +129,10 @@ text = st.text_input("Descriptor or pivot (or plain text)", key="explore_text",
                      placeholder="e.g. in red · same color palette · for a wedding")
 names = search_state.config_names(ws)
 c1, c2, c3 = st.columns([2, 1, 1])
-config_name = c1.selectbox("Config", names, index=names.index("full") if "full" in names else 0, key="explore_config")
+config_name = c1.selectbox("Config", names, key="explore_config",
+                           index=search_state.default_config(ws, names, ("full", "full_standins")))
+if note := search_state.missing_models_note(ws, config_name):
+    st.warning(note, icon=":material/model_training:")
 k = int(c2.number_input("Results", 1, 100, 20, key="explore_k"))
 if c3.button("Search", type="primary", key="explore_search", width="stretch"):
     try:

@@ -5,9 +5,9 @@ import streamlit as st
 from labels import LABEL_SCALES
 from workbench import access, state
 from workbench.label_flow import session_for
-from workbench.label_state import grade_meanings, items_by_id, reference_png, resolve_image
+from workbench.label_state import grade_meanings, guideline_text, items_by_id, reference_image, resolve_image
 
-IMAGE_WIDTH = 300  # both images and the 0-4 buttons fit one 1000 px high screen
+IMAGE_WIDTH = 260  # the two images and the 0-4 buttons beside them fit one 1000 px high window, unscrolled
 MODES = {"Graded (0–4)": "graded", "Precision@10 (relevant or not)": "binary"}
 ERROR_KEY = "label_error"
 
@@ -16,7 +16,8 @@ ws = state.workspace()
 store = state.store()
 
 st.title("Label")
-mode = MODES[st.radio("Mode", list(MODES), key="label_mode", horizontal=True)]
+mode_column, progress_column, guideline_column = st.columns([5, 4, 2], vertical_alignment="bottom")
+mode = MODES[mode_column.radio("Mode", list(MODES), key="label_mode", horizontal=True)]
 session = session_for(st.session_state, user.rater_id, mode)
 
 
@@ -74,7 +75,7 @@ def _show_query(query) -> None:
         reference = resolve_image(ws.root, query.image_path)
     if reference is not None and reference.is_file():
         caption = "Reference (the boxed object is the reference)" if query.crop else "Reference"
-        st.image(reference_png(str(reference), query.crop), caption=caption, width=IMAGE_WIDTH)
+        st.image(reference_image(str(reference), query.crop), caption=caption, width=IMAGE_WIDTH)
     elif query.image_item_id or query.image_path:
         st.warning("The reference image cannot be shown (its file is missing); judge from the text, or skip.")
 
@@ -96,10 +97,10 @@ task = session.show(store)
 progress = store.rater_progress(user.rater_id, mode=mode)
 on_screen = 1 if task is not None and session.reopened is None else 0  # binary: the page's other tasks are still open
 total = progress.done + progress.open + on_screen + len(session.pending)
-st.progress(progress.done / total if total else 1.0, text=f"{progress.done} done / {total} assigned")
-
-with st.expander("Guideline", expanded=False):
-    st.markdown(store.guideline(mode))
+progress_column.progress(progress.done / total if total else 1.0, text=f"{progress.done} done / {total} assigned")
+with guideline_column.popover("Guideline", icon=":material/menu_book:", width="stretch",
+                              key="label_guideline"):
+    st.markdown(guideline_text(str(ws.judgments_path), mode))
 
 if task is None:
     st.success("No tasks left for you in this mode. Thank you! New tasks appear when an admin builds a task pool.")
@@ -109,29 +110,30 @@ query = store.query(task.query_id)
 
 if mode == "graded":
     item = items_by_id(str(ws.root), (task.item_id,)).get(task.item_id)
-    left, right = st.columns(2, gap="large")
+    left, right, grading = st.columns([5, 5, 4], gap="medium")  # the grade buttons beside the images
     with left:
         st.subheader("Query")
         _show_query(query)
     with right:
         st.subheader("Result")
         _show_result(item, large=True)
-    if session.reopened is not None:
-        st.info(f"Changing your label {session.reopened.label} for this result: choose again.")
-    meanings = grade_meanings(store.guideline("graded"))
+    meanings = grade_meanings(guideline_text(str(ws.judgments_path), "graded"))
     low, high = LABEL_SCALES["graded"]
-    for column, grade in zip(st.columns(high - low + 1), range(low, high + 1)):
-        name, meaning = meanings.get(grade, ("", ""))
-        with column:
+    with grading:
+        st.subheader("Your grade")
+        if session.reopened is not None:
+            st.info(f"Changing your label {session.reopened.label} for this result: choose again.")
+        for grade in range(high, low - 1, -1):  # best first, as the guideline's table reads
+            name, meaning = meanings.get(grade, ("", ""))
             st.button(
                 f"{grade} · {name}" if name else str(grade), key=f"label_{grade}", on_click=_grade, args=(grade,),
                 help=meaning or None, shortcut=str(grade), width="stretch", type="primary" if grade == high else "secondary",
             )
             st.caption(meaning)
-    st.text_input("Comment (optional)", key="label_comment", placeholder="e.g. broken image, unsure about the color")
-    skip, undo, _ = st.columns([1, 1, 4])
-    skip.button("Skip", key="label_skip", on_click=_skip, shortcut="S", width="stretch")
-    undo.button("Undo", key="label_undo", on_click=_undo, shortcut="U", width="stretch", disabled=not session.judged)
+        skip, undo = st.columns(2)
+        skip.button("Skip", key="label_skip", on_click=_skip, shortcut="S", width="stretch")
+        undo.button("Undo", key="label_undo", on_click=_undo, shortcut="U", width="stretch", disabled=not session.judged)
+        st.text_input("Comment (optional)", key="label_comment", placeholder="e.g. broken image, unsure of the color")
 else:
     st.subheader("Query")
     _show_query(query)

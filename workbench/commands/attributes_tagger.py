@@ -40,6 +40,12 @@ def register_tagger(actions: argparse._SubParsersAction) -> None:
                            description="Score every item against every curated attribute and write the ones above "
                                        "their thresholds to the items table's tagged_attributes column (JSON).")
     _inputs(a, positives=False)
+    a.add_argument("--runner", choices=("stored", "plain", "local", "ray"), default="stored",
+                   help="stored (default): score the index's stored vectors; plain, local or ray: a batch job that "
+                        "re-embeds every image and text from the files (local overlaps preprocessing and inference "
+                        "in one process; ray runs Ray Data, `pip install 'relevance-workbench[ray]'`)")
+    a.add_argument("--batch-size", type=positive_int, default=64, help="items per batch of the batch runners")
+    a.add_argument("--concurrency", type=positive_int, default=1, help="inference actors of the ray runner")
     a.add_argument("--json", action="store_true", help="print the counts as one JSON object")
     a.set_defaults(run=run_assign)
 
@@ -93,6 +99,13 @@ def run_assign(args: argparse.Namespace) -> int:
     from engine.attributes.tagger_run import assign_tagger
 
     workspace, vocabulary_path, _ = _paths(args)
+    if getattr(args, "runner", "stored") != "stored":
+        from engine.attributes.batch import batch_assign
+
+        report = batch_assign(workspace, runner=args.runner, batch_size=args.batch_size,
+                              concurrency=args.concurrency)
+        print(json.dumps(report.to_dict()) if args.json else report.summary())
+        return 0
     vocabulary = CuratedVocabulary.load(vocabulary_path) if vocabulary_path.is_file() or args.vocabulary else None
     written, tagged = assign_tagger(workspace, vocabulary=vocabulary)
     counts = {"items": written, "attributes": len(tagged),

@@ -48,7 +48,48 @@ def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bo
     else:
         print("[demo] catalog already ingested", flush=True)
     index_demo_workspace(workspace, progress)
+    train_demo_models(workspace, ("searchsage", "engagement"))  # from the sample search log
     populate_demo_judgments(workspace)
+    train_demo_models(workspace, ("relevance",))  # from the judgments just made
+    populate_demo_learned(workspace)
+
+
+def train_demo_models(workspace: Workspace, models: tuple[str, ...]) -> None:
+    """`workbench train MODEL` for each model whose checkpoint the workspace lacks (a second start trains none).
+
+    A model that cannot be trained (a tiny catalog: too few judgments or engagements) is reported and the demo
+    goes on without `full`, whose models it lacks; `full_standins` needs none.
+    """
+    from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE, SEARCHSAGE
+    from workbench.cli import main
+
+    for requirement in (SEARCHSAGE, ENGAGEMENT, RELEVANCE):
+        if requirement.model not in models:
+            continue
+        if (workspace.models_dir / requirement.checkpoint).is_file():
+            print(f"[demo] {requirement.model} model present", flush=True)
+            continue
+        print(f"[demo] training the {requirement.model} model (`{requirement.command}`)", flush=True)
+        if main(["train", requirement.model, "--home", str(workspace.root)]) != 0:
+            print(f"[demo] could not train the {requirement.model} model (see above); the demo goes on without "
+                  "the `full` config, and `full_standins` stands in", flush=True)
+
+
+def populate_demo_learned(workspace: Workspace) -> None:
+    """`full`'s runs over the sample benchmark queries, pooled and judged like the others (once)."""
+    from engine.pipeline.config import load_config
+    from engine.pipeline.context import SearchContext
+    from engine.pipeline.requirements import missing_models_message
+    from labels import open_store
+    from workbench.demo_population import LEARNED_CONFIG, populate_learned
+
+    if message := missing_models_message(load_config(LEARNED_CONFIG, workspace), workspace):
+        print(f"[demo] no {LEARNED_CONFIG} runs: {message}", flush=True)
+        return
+    with open_store(workspace.judgments_path) as store:
+        if not populate_learned(workspace, SearchContext.open(workspace), store,
+                                log=lambda line: print(line, flush=True)):
+            print(f"[demo] {LEARNED_CONFIG} runs present (or no demo query set)", flush=True)
 
 
 def populate_demo_judgments(workspace: Workspace) -> None:

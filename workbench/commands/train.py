@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 from workbench.commands.common import home_option, non_negative_int, positive_int, workspace_from
+from workbench.commands.train_engagement import register_engagement
+from workbench.commands.train_relevance import register_relevance
+from workbench.commands.train_searchsage import register_searchsage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--seed", type=non_negative_int, default=d.seed, help=f"default {d.seed}")
     c.set_defaults(run=run_clip)
     register_fusion(models)
+    register_engagement(models)
+    register_searchsage(models)
+    register_relevance(models)
 
 
 def register_fusion(models: argparse._SubParsersAction) -> None:

@@ -1,0 +1,185 @@
+"""App server time (p50, p95): a label submitted to the next task rendered, and an Explore query rendered.
+
+    python benchmarks/bench_app_speed.py --home /tmp/ws3000
+    python benchmarks/bench_app_speed.py --home /tmp/ws3000 --items-home /tmp/ws100k   # also at 100,000 items
+
+Measured through streamlit.testing.v1.AppTest: the time of one script rerun on the server (the callback that
+stores the label, the next task's query, the page's render), without the browser's network and paint. The
+baseline, measured in the same run, is an AppTest rerun of a trivial page (the floor of any Streamlit rerun).
+
+Labeling writes, so --home is copied first into a temporary folder; a rater `bench-rater` is added and a
+graded task pool over the home's first query set and configs is built with a large overlap (its tasks are
+reused, so the new rater is served them). For --items-home (a bigger workspace with only `lancedb` and
+`catalog`, like /tmp/ws100k), a workspace is made whose `lancedb` and `catalog` link to it (read-only) and
+whose judgment store is a copy of the prepared one: the tasks' items are in the bigger table too (its first
+rows are the home's), so both measurements run at both sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a checkout without installing
+
+PAGES = Path(__file__).resolve().parents[1] / "workbench" / "app_pages"
+RATER = "bench-rater"
+EXPLORE_TEXT = "in black"
+TRIVIAL_PAGE = 'import streamlit as st\n\nst.title("Trivial")\nst.button("Go", key="go")\n'
+
+
+def percentiles(values) -> tuple[float, float]:
+    """(p50, p95) of a list of milliseconds."""
+    array = np.asarray(values, np.float64)
+    return float(np.percentile(array, 50)), float(np.percentile(array, 95))
+
+
+def prepare_store(root: Path) -> int:
+    """Add the bench rater and a graded pool with a large overlap over the first query set; returns open tasks."""
+    from labels import open_store
+
+    with open_store(root / "judgments.duckdb") as store:
+        store.add_rater(RATER, "Bench Rater", role="rater", exist_ok=True)
+        query_set = store.query_sets()[0].name
+        configs = sorted({c.name for c in store.configs()})
+        store.build_task_pool(query_set, configs, k=10, overlap=1000, mode="graded", seed=11)
+        return store.rater_progress(RATER, mode="graded").open
+
+
+def linked_workspace(target: Path, big: Path, store_from: Path) -> Path:
+    """A workspace at `target` whose lancedb and catalog link to `big`, with a copy of the prepared store."""
+    target.mkdir(parents=True)
+    for folder in ("catalog", "lancedb"):
+        (target / folder).symlink_to(big / folder, target_is_directory=True)
+    shutil.copyfile(store_from / "judgments.duckdb", target / "judgments.duckdb")
+    return target
+
+
+def _rater_session(at):
+    from labels import Rater
+
+    at.session_state["signed_in_rater"] = Rater(RATER, "Bench Rater", "rater", False, None)
+    return at
+
+
+def timed_runs(at, before_each, n: int) -> list[float]:
+    """Milliseconds of `n` reruns of `at`, calling `before_each(i)` (a click, an input) before each."""
+    times = []
+    for i in range(n):
+        before_each(i)
+        started = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - started) * 1000)
+        if at.exception:
+            raise RuntimeError(f"the page raised: {at.exception[0].value}")
+    return times
+
+
+def bench_trivial(n: int, folder: Path) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+
+    page = folder / "trivial.py"
+    page.write_text(TRIVIAL_PAGE)
+    at = AppTest.from_file(str(page), default_timeout=60).run()
+    return timed_runs(at, lambda i: at.button(key="go").click(), n)
+
+
+def bench_label(n: int) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+
+    at = _rater_session(AppTest.from_file(str(PAGES / "label.py"), default_timeout=60)).run()
+    if at.exception or not at.button:
+        raise RuntimeError("the Label page shows no task for the bench rater")
+
+    def click(i):
+        at.button(key=f"label_{i % 5}").click()
+
+    timed_runs(at, click, 2)  # warm: caches of the first tasks' items and images
+    return timed_runs(at, click, n)
+
+
+def bench_explore(n: int, item_ids: list[str]) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+
+    from labels import Rater
+
+    at = AppTest.from_file(str(PAGES / "explore.py"), default_timeout=120)
+    at.session_state["signed_in_rater"] = Rater("bench-admin", "Bench Admin", "admin", False, None)
+    at.run()
+
+    def query(i):
+        at.text_input(key="explore_item").input(item_ids[i % len(item_ids)])
+        at.run()  # the reference is read (understanding's suggestions): not part of the query's time
+        at.text_input(key="explore_text").input(EXPLORE_TEXT)
+        at.button(key="explore_search").click()
+
+    timed_runs(at, query, 2)  # warm: models, the first queries
+    return timed_runs(at, query, n)
+
+
+def measure(home: Path, n: int) -> dict:
+    """Label and Explore timings over one workspace (WORKBENCH_HOME set to it; caches are per workspace root)."""
+    from engine.pipeline.context import SearchContext
+    from engine.workspace import Workspace
+    from labels import open_store
+    from workbench import search_state
+
+    os.environ["WORKBENCH_HOME"] = str(home)
+    os.environ["WORKBENCH_AUTH"] = "password"
+    context = SearchContext.open(Workspace(home))
+    search_state.preload(context)
+    with open_store(home / "judgments.duckdb", read_only=True) as store:
+        item_ids = sorted(set(store.run_results_frame()["item_id"]))[: max(n, 2) + 2]
+    return {"label": bench_label(n), "explore": bench_explore(n, item_ids), "items": len(context.items)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", required=True, help="an indexed workspace with query sets, runs and a store")
+    parser.add_argument("--items-home", default=None, help="a bigger workspace (lancedb + catalog) to measure too")
+    parser.add_argument("--n", type=int, default=30, help="timed repetitions of each measurement")
+    args = parser.parse_args(argv)
+
+    folder = Path(tempfile.mkdtemp(prefix="bench_app_speed_"))
+    try:
+        small = folder / "small"
+        shutil.copytree(args.home, small, ignore=shutil.ignore_patterns("runs", "uploads"))
+        n_open = prepare_store(small)
+        if n_open < args.n + 4:
+            print(f"error: only {n_open} open tasks for the bench rater; lower --n", file=sys.stderr)
+            return 2
+        homes = [small]
+        if args.items_home:
+            homes.append(linked_workspace(folder / "big", Path(args.items_home).resolve(), small))
+        trivial = bench_trivial(args.n, folder)
+        floor50, floor95 = percentiles(trivial)
+        rows = [("trivial page (floor)", "-", floor50, floor95)]
+        for home in homes:
+            found = measure(home, args.n)
+            for what in ("label", "explore"):
+                p50, p95 = percentiles(found[what])
+                name = "label → next task" if what == "label" else "Explore query rendered (k=20)"
+                rows.append((name, f"{found['items']:,}", p50, p95))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    import torch
+
+    print(f"cpu_count={os.cpu_count()}, torch threads={torch.get_num_threads()}, n={args.n} timed reruns each "
+          "(after 2 warm ones), AppTest server time of one rerun")
+    print("| measurement | items | p50 ms | p95 ms | p50 / floor p50 |")
+    print("|---|---:|---:|---:|---:|")
+    for name, items, p50, p95 in rows:
+        print(f"| {name} | {items} | {p50:.1f} | {p95:.1f} | {p50 / floor50:.1f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

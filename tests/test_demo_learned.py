@@ -1,0 +1,70 @@
+"""The loop of issue 8 on the small indexed sample: the three learned models train from the commands (the
+search log, then the simulated judgments), and `full` (learned CG, relevance and engagement) runs, is pooled
+and judged beside `baseline` and `full_standins`."""
+
+import shutil
+
+import pytest
+
+from engine.pipeline.config import load_config
+from engine.pipeline.context import SearchContext
+from engine.pipeline.requirements import missing_models
+from engine.pipeline.search import search
+from engine.records import Query
+from engine.workspace import Workspace
+from labels import open_store
+from workbench.cli import main
+from workbench.demo_population import LEARNED_CONFIG, QUERY_SET, DemoSettings, populate, populate_learned
+
+# Enough judgments for the relevance model's minimum (200): 20 queries, pooled 10 deep, 3 raters each.
+SETTINGS = DemoSettings(pivots_and_descriptors=20, crops=0, k=10, overlap=3, gold_rate=0.0)
+
+
+@pytest.fixture(scope="module")
+def learned(tmp_path_factory, search_context, sample_catalog):
+    workspace = Workspace(tmp_path_factory.mktemp("learned") / "ws")
+    shutil.copytree(search_context.workspace.root, workspace.root, ignore=shutil.ignore_patterns("judgments.duckdb*"))
+    log = str(sample_catalog / "search_log")
+    home = str(workspace.root)
+    assert missing_models(load_config("full"), workspace)
+    assert main(["train", "searchsage", "--home", home, "--search-log", log, "--epochs", "1"]) == 0
+    assert main(["train", "engagement", "--home", home, "--search-log", log]) == 0
+    with open_store(workspace.judgments_path) as store:
+        assert populate(workspace, SearchContext.open(workspace, search_context.clip, search_context.text_encoder),
+                        store, SETTINGS, catalog=sample_catalog, log=lambda line: None)
+    assert main(["train", "relevance", "--home", home, "--epochs", "1"]) == 0
+    assert missing_models(load_config("full"), workspace) == []
+    context = SearchContext.open(workspace, search_context.clip, search_context.text_encoder)
+    with open_store(workspace.judgments_path) as store:
+        assert populate_learned(workspace, context, store, SETTINGS, catalog=sample_catalog, log=lambda line: None)
+        assert not populate_learned(workspace, context, store, SETTINGS, catalog=sample_catalog)  # once only
+    return workspace, context
+
+
+def test_full_runs_with_the_learned_cg_and_terms(learned, search_context):
+    workspace, context = learned
+    item = sorted(i for i, row in context.items.items() if row["kind"] == "product")[0]
+    full = search(context, Query(text="in red", item_id=item), load_config("full", workspace), k=10)
+    standins = search(context, Query(text="in red", item_id=item), load_config("full_standins", workspace), k=10)
+    assert "learned" in {s.cg for r in full.results for s in r.sources}
+    assert "learned" not in {s.cg for r in standins.results for s in r.sources}
+    relevance = {r.item_id: r.breakdown.relevance for r in full.results}
+    engagement = {r.item_id: r.breakdown.engagement for r in full.results}
+    assert all(0.0 <= v <= 1.0 for v in [*relevance.values(), *engagement.values()])
+    shared = set(relevance) & {r.item_id for r in standins.results}
+    old = {r.item_id: r.breakdown for r in standins.results}
+    # the learned terms are not the stand-ins' values under another name
+    assert any(abs(relevance[i] - old[i].relevance) > 1e-6 or abs(engagement[i] - old[i].engagement) > 1e-6
+               for i in shared)
+
+
+def test_full_is_run_pooled_and_judged_beside_the_stand_ins(learned):
+    workspace, _ = learned
+    with open_store(workspace.judgments_path, read_only=True) as store:
+        runs = store.run_results_frame(None, QUERY_SET)
+        assert set(runs["config_name"]) == {"baseline", "full_standins", LEARNED_CONFIG}
+        queries = {q.query_id for q in store.queries(QUERY_SET)}
+        assert set(runs.loc[runs["config_name"] == LEARNED_CONFIG, "query_id"]) == queries
+        judged = set(zip(*[store.judgments_frame()[c] for c in ("query_id", "item_id")]))
+    top = runs[(runs["config_name"] == LEARNED_CONFIG) & (runs["rank"] <= SETTINGS.k)]
+    assert set(zip(top["query_id"], top["item_id"])) <= judged  # every pooled pair of full has judgments
