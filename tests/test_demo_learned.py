@@ -68,3 +68,23 @@ def test_full_is_run_pooled_and_judged_beside_the_stand_ins(learned):
         judged = set(zip(*[store.judgments_frame()[c] for c in ("query_id", "item_id")]))
     top = runs[(runs["config_name"] == LEARNED_CONFIG) & (runs["rank"] <= SETTINGS.k)]
     assert set(zip(top["query_id"], top["item_id"])) <= judged  # every pooled pair of full has judgments
+
+
+def test_the_dashboard_shows_the_models_against_the_raters_and_the_engagement_calibration(learned, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    workspace, _ = learned
+    monkeypatch.setenv("WORKBENCH_HOME", str(workspace.root))
+    monkeypatch.setenv("WORKBENCH_AUTH", "none")
+    page = Path(__file__).resolve().parents[1] / "workbench" / "app_pages" / "dashboard.py"
+    at = AppTest.from_file(str(page), default_timeout=180).run()
+    assert not at.exception
+    assert "Engagement model calibration" in [h.value for h in at.subheader]
+    assert not any("saved without its reliability table" in c.value for c in at.caption)  # the plot is drawn
+    at.button(key="dashboard_model_agreement").click().run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "model_kappa" in d.value.columns)
+    assert set(table["rater_id"]) and (table["n"] > 0).all()
+    assert table["model_kappa"].between(-1, 1).all()

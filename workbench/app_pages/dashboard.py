@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from engine.pipeline.requirements import RELEVANCE
+from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE
 from eval import (DEFAULT_MEASURES, aggregate_judgments, build_report, fleiss_kappa, gold_accuracy,
                   krippendorff_alpha, pairwise_cohen_kappa, rater_bias, write_qrels, write_run)
 from workbench import access, search_state, state
@@ -130,6 +130,20 @@ else:
                 store, ws, predict=student_predictor(ws, store, context=context))
     if (table := st.session_state.get("dashboard_model_table")) is not None:
         st.dataframe(table, hide_index=True, key="dashboard_model_raters")
+
+# ---- the engagement model's calibration --------------------------------------------------------------------------
+if (ws.models_dir / ENGAGEMENT.checkpoint).is_file():
+    from engine.models.engagement.calibration import reliability_of_checkpoint, reliability_plot
+
+    st.subheader("Engagement model calibration")
+    table = reliability_of_checkpoint(ws.models_dir / ENGAGEMENT.checkpoint)
+    if table:
+        st.plotly_chart(reliability_plot(table), key="dashboard_engagement_reliability")
+        st.caption("Held-out searches of the log (the latest 15%): mean predicted P(long click or save | examined) "
+                   "per bin against the observed rate, corrected for position bias by inverse propensity weights.")
+    else:
+        st.caption("This engagement model was saved without its reliability table; retrain it "
+                   "(`workbench train engagement`) to see it here.")
 
 # ---- downloads ---------------------------------------------------------------------------------------------------
 st.subheader("Downloads")

@@ -63,3 +63,12 @@ def reliability_plot(table: list[ReliabilityBin], title: str = "engagement model
     fig.update_layout(title=title, xaxis_title="mean predicted P(engaged | examined)",
                       yaxis_title="observed rate (IPW-corrected)")
     return fig
+
+
+def reliability_of_checkpoint(path) -> list[ReliabilityBin]:
+    """The held-out reliability table stored with an engagement checkpoint ([] for one saved without it)."""
+    import json
+    from pathlib import Path
+
+    meta = json.loads(Path(path).read_text())
+    return [ReliabilityBin(**b) for b in meta.get("reliability", [])]

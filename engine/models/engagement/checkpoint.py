@@ -31,6 +31,7 @@ class EngagementMeta:
     trained_seconds: float
     train_impressions: int
     held_out_impressions: int
+    reliability: list = field(default_factory=list)  # the IPW model's held-out ReliabilityBin dicts, for the Dashboard
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
     @property

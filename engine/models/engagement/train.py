@@ -96,6 +96,7 @@ def train_engagement(context, search_log: Path, out: Path, settings: EngagementS
                           propensities=[float(p) for p in propensities], max_weight=settings.max_weight, label=LABEL,
                           settings=asdict(settings), metrics={k: {m: v for m, v in d.items() if m != "reliability"}
                                                               for k, d in metrics.items()},
+                          reliability=list(metrics["ipw"]["reliability"]),
                           trained_seconds=round(seconds, 2), train_impressions=len(train),
                           held_out_impressions=len(held))
     path = save_engagement(meta, out)

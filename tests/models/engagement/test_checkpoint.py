@@ -37,3 +37,14 @@ def test_missing_and_damaged_files(tmp_path):
         load_engagement_model(bad)
     with pytest.raises(ValueError, match="NAME.json"):
         save_engagement(meta(), tmp_path / "engagement.safetensors")
+
+
+def test_the_reliability_table_travels_with_the_checkpoint_for_the_dashboard(tmp_path):
+    from dataclasses import replace
+
+    from engine.models.engagement.calibration import ReliabilityBin, reliability_of_checkpoint
+
+    bins = [ReliabilityBin(0.0, 0.1, 40, 0.05, 0.04), ReliabilityBin(0.1, 0.2, 10, 0.15, 0.2)]
+    with_table = save_engagement(replace(meta(), reliability=[b.to_dict() for b in bins]), tmp_path / "a.json")
+    assert reliability_of_checkpoint(with_table) == bins
+    assert reliability_of_checkpoint(save_engagement(meta(), tmp_path / "b.json")) == []
