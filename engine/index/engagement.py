@@ -35,16 +35,22 @@ class Engagement:
 NO_ENGAGEMENT = Engagement(0, 0, 0, 0, 1.0, ())
 
 
-def load_engagement(search_log_dir: Path) -> dict[str, Engagement]:
-    """item_id -> Engagement from `searches.parquet` and `impressions.parquet` (as the sample writes them)."""
-    import duckdb
-
+def search_log_files(search_log_dir: Path) -> tuple[Path, Path]:
+    """`searches.parquet` and `impressions.parquet` of a search-log folder; a missing one names the folder's shape."""
     folder = Path(search_log_dir)
     searches, impressions = folder / "searches.parquet", folder / "impressions.parquet"
     for f in (searches, impressions):
         if not f.is_file():
             raise FileNotFoundError(f"search log file {f} not found; --search-log must be a folder with "
                                     "searches.parquet and impressions.parquet")
+    return searches, impressions
+
+
+def load_engagement(search_log_dir: Path) -> dict[str, Engagement]:
+    """item_id -> Engagement from `searches.parquet` and `impressions.parquet` (as the sample writes them)."""
+    import duckdb
+
+    searches, impressions = search_log_files(search_log_dir)
     con = duckdb.connect()
     # Integer aggregates per (item, position), so the rate is computed the same on every run (float sums in a
     # parallel GROUP BY are not); the weights are whole numbers.

@@ -8,11 +8,21 @@ swapped file is refused with the command that remakes it.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from engine.models.errors import CheckpointError
 from engine.models.identity import file_sha256
+
+
+def catalog_hash(item_ids: Iterable[str]) -> str:
+    """SHA-256 of the sorted, distinct item ids, one per line: which catalog a model was trained on, in any order.
+
+    The learned models record it and refuse to load into a workspace whose catalog hashes differently.
+    """
+    return hashlib.sha256("\n".join(sorted(set(map(str, item_ids)))).encode()).hexdigest()
 
 
 def meta_path(checkpoint: Path) -> Path:

@@ -6,12 +6,12 @@ is refused, naming both hashes and the command that retrains it. Written atomica
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine.models.checkpoint_files import catalog_hash
 from engine.models.engagement.model import EngagementModel
 from engine.models.errors import CheckpointError, ModelMismatchError
 
@@ -37,11 +37,6 @@ class EngagementMeta:
     @property
     def model_obj(self) -> EngagementModel:
         return EngagementModel.from_dict(self.model)
-
-
-def catalog_hash(item_ids) -> str:
-    """sha256 of the sorted, newline-joined item ids, first 16 hex digits."""
-    return hashlib.sha256("\n".join(sorted(map(str, item_ids))).encode()).hexdigest()[:16]
 
 
 def _remake(path: Path) -> str:

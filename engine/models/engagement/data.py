@@ -32,12 +32,9 @@ def load_log(folder: Path):
     saved, engaged (bool), sorted by ts then search_id then position."""
     import pandas as pd
 
-    folder = Path(folder)
-    searches, impressions = folder / "searches.parquet", folder / "impressions.parquet"
-    for f in (searches, impressions):
-        if not f.is_file():
-            raise FileNotFoundError(f"search log file {f} not found; --search-log must be a folder with "
-                                    "searches.parquet and impressions.parquet")
+    from engine.index.engagement import search_log_files
+
+    searches, impressions = search_log_files(folder)
     s = pd.read_parquet(searches, columns=["search_id", "ts", "query"])
     i = pd.read_parquet(impressions, columns=["search_id", "position", "item_id", "clicked", "long_click", "saved"])
     log = i.merge(s, on="search_id", how="inner", validate="many_to_one")

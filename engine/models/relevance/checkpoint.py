@@ -6,14 +6,12 @@ was trained on: loading refuses a checkpoint whose recorded hash of the catalog'
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from engine.models.checkpoint_files import meta_path, read_checked_meta, write_weights
+from engine.models.checkpoint_files import catalog_hash, meta_path, read_checked_meta, write_weights
 from engine.models.errors import CheckpointError, ModelMismatchError
 from engine.models.relevance.student import Student
 
@@ -37,11 +35,6 @@ class StudentMeta:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
-
-
-def catalog_hash(item_ids: Iterable[str]) -> str:
-    """SHA-256 over the sorted, distinct item ids (one per line)."""
-    return hashlib.sha256("\n".join(sorted(set(item_ids))).encode()).hexdigest()
 
 
 def workspace_student(workspace) -> Path:

@@ -6,14 +6,12 @@ metadata records the catalog's data hash (its item ids) and the text model; load
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from engine.models.checkpoint_files import meta_path, read_checked_meta, write_weights
+from engine.models.checkpoint_files import catalog_hash, meta_path, read_checked_meta, write_weights
 from engine.models.errors import CheckpointError, ModelMismatchError
 from engine.models.searchsage.model import SearchSage, SearchSageArchitecture
 
@@ -45,11 +43,6 @@ class SearchSageMeta:
 
 class CatalogMismatchError(ModelMismatchError):
     """A checkpoint trained on another catalog (its item ids hash differently)."""
-
-
-def catalog_hash(item_ids: Iterable[str]) -> str:
-    """SHA-256 of the sorted item ids: the same catalog in any order hashes the same."""
-    return hashlib.sha256("\n".join(sorted(item_ids)).encode()).hexdigest()
 
 
 def workspace_checkpoint(workspace) -> Path:
