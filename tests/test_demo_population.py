@@ -79,3 +79,8 @@ def test_eval_run_records_each_configs_runs_and_reports_a_bad_query(tmp_path, se
     assert sorted(set(runs["config_name"])) == ["baseline", "full_standins"] and set(runs["query_id"]) == {"q1"}
     assert runs.groupby("config_name").size().to_dict() == {"baseline": 4, "full_standins": 4}
     assert item not in set(runs["item_id"])  # the reference is never its own result
+    # `full` needs trained models this workspace lacks: refused before anything is stored, naming the commands
+    assert main(["eval", "run", "--home", str(home), "--configs", "baseline,full", "--query-set", "mine"]) == 2
+    assert "workbench train searchsage" in capsys.readouterr().err
+    with open_store(home / "judgments.duckdb", read_only=True) as store:
+        assert len(store.run_results_frame(["baseline", "full_standins"], "mine")) == 8  # nothing more stored

@@ -141,12 +141,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_runs(args: argparse.Namespace) -> int:
     from engine.pipeline.config import load_config
+    from engine.pipeline.requirements import missing_models_message
     from engine.pipeline.context import SearchContext
     from labels import open_store
     from workbench.batch_runs import record_runs
 
     workspace = workspace_from(args)
     configs = [load_config(name, workspace) for name in args.configs]
+    for config in configs:  # before any run is stored: a config whose models are missing would fail every query
+        if message := missing_models_message(config, workspace):
+            raise FileNotFoundError(message)
     with open_store(workspace.judgments_path) as store:
         queries = store.queries(args.query_set)
         report = record_runs(SearchContext.open(workspace), store, queries, configs, k=args.k)

@@ -38,9 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--crop", type=crop_box, default=None, help="X0,Y0,X1,Y1: search for this region of the reference")
     p.add_argument("--text", default="", help="query text: a pivot, a descriptor, or plain text")
     p.add_argument("--queries", type=Path, default=None, help="JSONL file of queries (then omit the flags above)")
-    p.add_argument("--config", default="full",
-                   help="pipeline config: a name in configs/ (baseline, full, no_early_fusion, no_fill, rrf, ...) "
-                        "or a path to a .toml file (default: full)")
+    p.add_argument("--config", default=None,
+                   help="pipeline config: a name in configs/ (baseline, full, full_standins, no_fill, rrf, ...) "
+                        "or a path to a .toml file (default: full when the workspace has its trained models, "
+                        "else full_standins, with a note on stderr)")
     p.add_argument("--k", type=positive_int, default=10, help="results per query (default 10)")
     p.add_argument("--json", action="store_true", help="print the JSON contract of ARCHITECTURE.md")
     p.set_defaults(run=run)
@@ -72,8 +73,23 @@ def query_from(data: dict, where: str):
     return Query(text=text, item_id=data.get("item"), image_path=data.get("image"), crop=crop)
 
 
+def default_config(workspace):
+    """`full` when the workspace has the models it reads, else `full_standins` (said on stderr)."""
+    from engine.pipeline.config import load_config
+    from engine.pipeline.requirements import missing_models
+
+    full = load_config("full", workspace)
+    if not missing_models(full, workspace):
+        return full
+    print(f"note: no --config given and this workspace lacks the trained models of `full` "
+          f"({', '.join(r.model for r in missing_models(full, workspace))}); searching with `full_standins`. "
+          "Train them with `workbench train searchsage|engagement|relevance`.", file=sys.stderr)
+    return load_config("full_standins", workspace)
+
+
 def run(args: argparse.Namespace) -> int:
     from engine.pipeline.config import load_config
+    from engine.pipeline.requirements import missing_models_message
     from engine.pipeline.context import SearchContext
     from engine.records import Query
 
@@ -83,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
         from engine.query.understand import check_query
 
         check_query(single)  # an empty query fails at once, before configs and models load
-    config = load_config(args.config, workspace)
+    config = load_config(args.config, workspace) if args.config else default_config(workspace)
+    if message := missing_models_message(config, workspace):
+        raise FileNotFoundError(message)
     if args.queries is not None:
         if args.item or args.image or args.crop or args.text:
             raise ValueError("give either --queries FILE or the query flags (--item/--image/--crop/--text), not both")
