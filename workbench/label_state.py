@@ -32,10 +32,14 @@ def _catalog_rows(root: str):
 
 
 def items_by_id(root: str, item_ids: tuple[str, ...]) -> dict[str, Item]:
-    """The catalog items with these ids (missing ids are left out), from the process's catalog rows."""
+    """The catalog items with these ids (missing ids are left out), from the process's catalog rows, which are
+    read again when an id is not among them (items ingested while the app runs)."""
     from engine.catalog import item_from_record
 
     rows, index = _catalog_rows(root)
+    if any(item_id not in index for item_id in item_ids):  # ingested since the rows were read: read them again
+        _catalog_rows.clear()
+        rows, index = _catalog_rows(root)
     found = [index[item_id] for item_id in dict.fromkeys(item_ids) if item_id in index]
     return {record["item_id"]: item_from_record(record) for record in rows.take(found).to_pylist()} if found else {}
 

@@ -23,6 +23,15 @@ RELEVANCE = ModelRequirement("relevance", "relevance-student.safetensors", "work
 ENGAGEMENT = ModelRequirement("engagement", "engagement.json", "workbench train engagement")
 
 
+def checkpoint_path(workspace, requirement: ModelRequirement) -> Path:
+    """Where a required model's checkpoint lives in a workspace."""
+    return Path(workspace.models_dir) / requirement.checkpoint
+
+
+def has_model(workspace, requirement: ModelRequirement) -> bool:
+    return checkpoint_path(workspace, requirement).is_file()
+
+
 def required_models(config) -> list[ModelRequirement]:
     """The trained models a config's CGs, relevance and engagement terms read, in that order."""
     needed = []
@@ -37,7 +46,7 @@ def required_models(config) -> list[ModelRequirement]:
 
 def missing_models(config, workspace) -> list[ModelRequirement]:
     """The required models whose checkpoint is not in WORKSPACE/models/."""
-    return [r for r in required_models(config) if not (Path(workspace.models_dir) / r.checkpoint).is_file()]
+    return [r for r in required_models(config) if not has_model(workspace, r)]
 
 
 def missing_models_message(config, workspace) -> str | None:

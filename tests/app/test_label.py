@@ -174,3 +174,16 @@ def test_items_are_found_by_id_and_the_reference_is_a_path_or_a_drawn_jpeg(works
     assert reference_image(str(path), None) == str(path)
     drawn = reference_image(str(path), (0.2, 0.2, 0.8, 0.8))
     assert drawn[:3] == b"\xff\xd8\xff"  # a JPEG
+
+
+def test_an_item_ingested_after_the_first_lookup_is_found(workspace, tmp_path):
+    from engine.catalog import ingest_catalog
+    from workbench.label_state import items_by_id
+
+    assert items_by_id(str(workspace.root), ("late-item",)) == {}  # the process's rows are read now
+    images = tmp_path / "images"
+    images.mkdir()
+    Image.new("RGB", (64, 64), "red").save(images / "late.png")
+    (tmp_path / "items.csv").write_text("item_id,image_path,title\nlate-item,late.png,A late red item\n")
+    assert not ingest_catalog(workspace, images, tmp_path / "items.csv", progress=False).skipped
+    assert items_by_id(str(workspace.root), ("late-item",))["late-item"].title == "A late red item"

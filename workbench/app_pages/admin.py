@@ -5,7 +5,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from engine.pipeline.requirements import RELEVANCE
+from engine.pipeline.requirements import RELEVANCE, has_model
 from labels import MODES
 from workbench import access, search_state, state
 from workbench.query_upload import FIELDS, parse_query_jsonl
@@ -84,18 +84,18 @@ with pool_tab:
         mode_col, seed_col = st.columns(2)
         mode = mode_col.selectbox("Mode", MODES, key="admin_pool_mode")
         seed = seed_col.number_input("Seed", min_value=0, value=0, key="admin_pool_seed")
-        has_model = (ws.models_dir / RELEVANCE.checkpoint).is_file()
+        relevance_model = has_model(ws, RELEVANCE)
         prerank = st.checkbox("Pre-rank the queue with the relevance model (likely relevant first)",
-                              key="admin_pool_prerank", disabled=not has_model,
+                              key="admin_pool_prerank", disabled=not relevance_model,
                               help="Orders which task raters get first; never fills in a label."
-                              + ("" if has_model else " Train the model first: `workbench train relevance`."))
+                              + ("" if relevance_model else " Train the model first: `workbench train relevance`."))
         if st.form_submit_button("Build task pool", key="admin_pool_submit"):
             try:
                 access.check("admin")
                 if pool_set is None:
                     raise ValueError("there is no query set yet; create one in the Query sets tab")
                 priority = None
-                if prerank and has_model:
+                if prerank and relevance_model:
                     from engine.models.relevance.agreement import student_predictor
                     from engine.models.relevance.prerank import pool_priority
 

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE
+from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE, checkpoint_path, has_model
 from eval import (DEFAULT_MEASURES, aggregate_judgments, build_report, fleiss_kappa, gold_accuracy,
                   krippendorff_alpha, pairwise_cohen_kappa, rater_bias, write_qrels, write_run)
 from workbench import access, search_state, state
@@ -115,7 +115,7 @@ else:
 st.subheader("Relevance model against the raters")
 if mode != "graded" or judgments.empty:
     st.caption("The relevance model predicts graded labels; choose graded judgments to compare it with raters.")
-elif not (ws.models_dir / RELEVANCE.checkpoint).is_file():
+elif not has_model(ws, RELEVANCE):
     st.caption("No relevance model in this workspace yet (`workbench train relevance`).")
 else:
     st.caption("Per rater: quadratic-weighted kappa of the distilled relevance model's grade against the rater's "
@@ -132,11 +132,11 @@ else:
         st.dataframe(table, hide_index=True, key="dashboard_model_raters")
 
 # ---- the engagement model's calibration --------------------------------------------------------------------------
-if (ws.models_dir / ENGAGEMENT.checkpoint).is_file():
+if has_model(ws, ENGAGEMENT):
     from engine.models.engagement.calibration import reliability_of_checkpoint, reliability_plot
 
     st.subheader("Engagement model calibration")
-    table = reliability_of_checkpoint(ws.models_dir / ENGAGEMENT.checkpoint)
+    table = reliability_of_checkpoint(checkpoint_path(ws, ENGAGEMENT))
     if table:
         st.plotly_chart(reliability_plot(table), key="dashboard_engagement_reliability")
         st.caption("Held-out searches of the log (the latest 15%): mean predicted P(long click or save | examined) "

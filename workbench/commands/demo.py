@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE, SEARCHSAGE, ModelRequirement, has_model
 from engine.workspace import Workspace
 from workbench.commands.common import home_option, non_negative_int, port, positive_int, workspace_from
 
@@ -48,25 +49,22 @@ def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bo
     else:
         print("[demo] catalog already ingested", flush=True)
     index_demo_workspace(workspace, progress)
-    train_demo_models(workspace, ("searchsage", "engagement"))  # from the sample search log
+    train_demo_models(workspace, (SEARCHSAGE, ENGAGEMENT))  # from the sample search log
     populate_demo_judgments(workspace)
-    train_demo_models(workspace, ("relevance",))  # from the judgments just made
+    train_demo_models(workspace, (RELEVANCE,))  # from the judgments just made
     populate_demo_learned(workspace)
 
 
-def train_demo_models(workspace: Workspace, models: tuple[str, ...]) -> None:
+def train_demo_models(workspace: Workspace, models: tuple[ModelRequirement, ...]) -> None:
     """`workbench train MODEL` for each model whose checkpoint the workspace lacks (a second start trains none).
 
     A model that cannot be trained (a tiny catalog: too few judgments or engagements) is reported and the demo
     goes on without `full`, whose models it lacks; `full_standins` needs none.
     """
-    from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE, SEARCHSAGE
     from workbench.cli import main
 
-    for requirement in (SEARCHSAGE, ENGAGEMENT, RELEVANCE):
-        if requirement.model not in models:
-            continue
-        if (workspace.models_dir / requirement.checkpoint).is_file():
+    for requirement in models:
+        if has_model(workspace, requirement):
             print(f"[demo] {requirement.model} model present", flush=True)
             continue
         print(f"[demo] training the {requirement.model} model (`{requirement.command}`)", flush=True)
