@@ -176,10 +176,15 @@ def test_items_are_found_by_id_and_the_reference_is_a_path_or_a_drawn_jpeg(works
     assert drawn[:3] == b"\xff\xd8\xff"  # a JPEG
 
 
-def test_an_item_ingested_after_the_first_lookup_is_found(workspace, tmp_path):
+def test_an_item_ingested_after_the_first_lookup_is_found(ingested_workspace, tmp_path):
+    import shutil
+
     from engine.catalog import ingest_catalog
+    from engine.workspace import Workspace
     from workbench.label_state import items_by_id
 
+    workspace = Workspace(tmp_path / "own")  # its own table: the shared fixture's is read-only
+    shutil.copytree(ingested_workspace.root, workspace.root, ignore=shutil.ignore_patterns("judgments.duckdb*"))
     assert items_by_id(str(workspace.root), ("late-item",)) == {}  # the process's rows are read now
     images = tmp_path / "images"
     images.mkdir()
