@@ -179,7 +179,10 @@ def _upsert(table, records: list[dict[str, Any]]) -> tuple[int, int]:
     for field in table.schema:
         if field.name not in ITEMS_SCHEMA.names and field.nullable:
             data = data.append_column(field, pa.nulls(len(records), field.type))
-    result = table.merge_insert("item_id").when_matched_update_all().when_not_matched_insert_all().execute(data)
+    # The derived vectors are deliberately null here; LanceDB counts a null fixed-size vector of 10 or more
+    # dimensions as "bad", so say that null is what is meant (every other value written here is catalog data).
+    result = (table.merge_insert("item_id").when_matched_update_all().when_not_matched_insert_all()
+              .execute(data, on_bad_vectors="null"))
     return result.num_inserted_rows, result.num_updated_rows
 
 

@@ -119,3 +119,29 @@ def test_above_the_exact_limit_an_ann_index_is_built(workspace):
     assert report.plans[IMAGE_VEC].startswith("IVF_PQ")
     indexed = {c for idx in open_items_table(workspace).list_indices() for c in idx.columns}
     assert IMAGE_VEC in indexed
+
+
+def test_a_new_and_a_changed_item_ingested_into_an_indexed_catalog_are_embedded_again(workspace, sample_catalog,
+                                                                                      tmp_path):
+    """Real-size vectors (LanceDB refuses null-filled fixed-size lists of 10+ dimensions in a merge)."""
+    import pandas as pd
+
+    from engine.catalog import ingest_catalog
+
+    clip, text = FakeClip(dim=512), FakeText(dim=384)
+    build_index(workspace, clip, text)
+    items = pd.read_parquet(sample_catalog / "items.parquet")
+    new = items.iloc[[0, 1]].copy()
+    new.loc[new.index[0], "item_id"] = "brand-new-item"
+    new.loc[new.index[1], "title"] = "a changed title for this item"
+    changed_id = new.iloc[1]["item_id"]
+    new.to_parquet(tmp_path / "more.parquet")
+    report = ingest_catalog(workspace, sample_catalog, tmp_path / "more.parquet", progress=False)
+    assert (report.inserted, report.updated) == (1, 1)
+    stale = rows(workspace, IMAGE_VEC)
+    assert stale["brand-new-item"][IMAGE_VEC] is None and stale[changed_id][IMAGE_VEC] is None
+    report = build_index(workspace, clip, text)
+    assert report.embedded_images == 2 and report.embedded_texts == 2
+    after = rows(workspace, IMAGE_VEC, TEXT_VEC, "enriched_text")
+    assert len(after["brand-new-item"][IMAGE_VEC]) == 512 and len(after["brand-new-item"][TEXT_VEC]) == 384
+    assert "a changed title" in after[changed_id]["enriched_text"]
