@@ -17,12 +17,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from engine.vocabulary import dump_vocabulary
 from sample_data.listing import write_listing, write_scene_listing
 from sample_data.render import render_product, render_scene
 from sample_data.search_log import simulate_search_log
 from sample_data.spec import ProductSpec, SceneSpec, sample_products, sample_scenes, split_counts
 from sample_data.vlm_output import raw_vlm_attributes, raw_vlm_scene_attributes
 from sample_data.vocabulary import load_vocabulary
+from sample_data.workspace_vocabulary import fashion_vocabulary
 
 GENERATOR_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -30,7 +32,8 @@ ITEMS_NAME = "items.parquet"
 VLM_NAME = "vlm_attributes.jsonl"
 IMAGES_DIR = "images"
 SEARCH_LOG_DIR = "search_log"
-OUTPUTS = (MANIFEST_NAME, ITEMS_NAME, VLM_NAME, IMAGES_DIR, SEARCH_LOG_DIR)
+VOCABULARY_NAME = "vocabulary.toml"  # the workspace vocabulary of this catalog (`workbench vocabulary import`)
+OUTPUTS = (MANIFEST_NAME, ITEMS_NAME, VLM_NAME, IMAGES_DIR, SEARCH_LOG_DIR, VOCABULARY_NAME)
 JPEG_QUALITY = 90
 CHUNK = 64
 
@@ -183,6 +186,7 @@ def generate_sample(
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
     table = pa.Table.from_pylist(rows, schema=items_schema(families))
     pq.write_table(table, out / ITEMS_NAME)
+    (out / VOCABULARY_NAME).write_text(dump_vocabulary(fashion_vocabulary()), encoding="utf-8")
     seconds["total"] = time.perf_counter() - t0
 
     manifest = {
@@ -199,7 +203,8 @@ def generate_sample(
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
         "items_per_second": round(len(rows) / seconds["total"], 1),
         "workers": workers,
-        "files": {"items": ITEMS_NAME, "images": IMAGES_DIR, "vlm_attributes": VLM_NAME, "search_log": SEARCH_LOG_DIR},
+        "files": {"items": ITEMS_NAME, "images": IMAGES_DIR, "vlm_attributes": VLM_NAME, "search_log": SEARCH_LOG_DIR,
+                  "vocabulary": VOCABULARY_NAME},
     }
     (out / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")  # written last: marks completion
     return manifest

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from engine.vocabulary import save_workspace_vocabulary
 from engine.workspace import Workspace
+from sample_data.workspace_vocabulary import fashion_vocabulary
 
 SAMPLE_N = 80
 SAMPLE_SEED = 3
@@ -29,6 +31,7 @@ def ingested_workspace(tmp_path_factory, sample_catalog) -> Workspace:
     report = ingest_catalog(workspace, sample_catalog, sample_catalog / "items.parquet", progress=False)
     if report.skipped:
         raise RuntimeError(f"sample catalog rows were skipped: {report.skipped[:3]}")
+    save_workspace_vocabulary(workspace.root, fashion_vocabulary())
     return workspace
 
 

@@ -109,6 +109,9 @@ def save_upload(workspace: Workspace, data: bytes, filename: str) -> Path:
     if not data or len(data) > MAX_UPLOAD_BYTES:
         raise ValueError(f"uploaded file {filename!r} has {len(data):,} bytes; upload a non-empty image of at most "
                          f"{MAX_UPLOAD_BYTES // 2**20} MiB")
+    from engine.catalog.images import check_image_bytes
+
+    check_image_bytes(data, repr(filename))  # the ingest's pixel limits, before anything decodes it
     folder = workspace.root / UPLOADS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{hashlib.sha256(data).hexdigest()}.{extension}"
@@ -147,11 +150,16 @@ def image_paths(workspace: Workspace) -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False)
-def _categories(root: str) -> list[str]:
-    items = search_context(Workspace(Path(root))).items
-    return sorted({row["attributes"].get("category") for row in items.values() if row["attributes"].get("category")})
+def _categories(root: str) -> tuple[str | None, list[str]]:
+    context = search_context(Workspace(Path(root)))
+    family = context.vocabulary.product_type
+    if family is None:
+        return None, []
+    return family, sorted({row["attributes"].get(family) for row in context.items.values()
+                           if row["attributes"].get(family)})
 
 
-def item_categories(workspace: Workspace) -> list[str]:
-    """The categories the attribute pipeline read off the items, sorted (computed once per process)."""
+def item_categories(workspace: Workspace) -> tuple[str | None, list[str]]:
+    """The vocabulary's product-type family and the values items carry, sorted (computed once per process);
+    (None, []) when the vocabulary names no product type."""
     return _categories(str(workspace.root))

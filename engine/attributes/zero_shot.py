@@ -14,7 +14,6 @@ import numpy as np
 
 from engine.models.zero_shot import prompt
 
-DEFAULT_FAMILIES = ("category", "color", "pattern", "material")
 TEMPERATURE = 100.0  # CLIP's usual logit scale; the sample model trains to the same clamp
 
 
@@ -25,33 +24,50 @@ class Tag:
 
 
 class ZeroShotTagger:
-    """Tags image embeddings with the value of each family whose prompt is nearest."""
+    """Tags image embeddings with the value of each family whose prompt is nearest.
 
-    def __init__(self, encode_texts, values: Mapping[str, Sequence[str]], *, families=DEFAULT_FAMILIES,
-                 temperature: float = TEMPERATURE):
-        if "category" not in values:
-            raise ValueError("zero-shot tagging needs the category family: prompts name the category")
+    With a product-type family (the vocabulary's `product_type`), that family is read first and the others
+    are prompted with it ("a photo of a red dress"); without one, each family is read on its own.
+    """
+
+    def __init__(self, encode_texts, values: Mapping[str, Sequence[str]], *, families: Sequence[str] | None = None,
+                 product_type: str | None = None, temperature: float = TEMPERATURE):
+        families = tuple(values) if families is None else tuple(families)
         missing = [f for f in families if f not in values]
         if missing:
             raise ValueError(f"no values for the families {missing}; known families: {sorted(values)}")
+        if product_type is not None and product_type not in values:
+            raise ValueError(f"the product type family {product_type!r} has no values; known: {sorted(values)}")
         self.encode_texts = encode_texts
+        self.product_type = product_type
+        if product_type is not None and product_type not in families:
+            families = (product_type, *families)  # the others are prompted with it
         self.values = {f: list(values[f]) for f in families}
         self.temperature = temperature
         self._prompts: dict[tuple[str, str], np.ndarray] = {}
+
+    def _types(self) -> list[str]:
+        return self.values[self.product_type] if self.product_type else [""]
+
+    def _prompt(self, family: str, value: str, category: str) -> str:
+        return prompt(family, value, category, self.product_type)
 
     def _prompt_vectors(self, family: str, category: str) -> np.ndarray:
         if not self._prompts:
             self.prepare()
         key = (family, category)
         if key not in self._prompts:
-            self._prompts[key] = self.encode_texts([prompt(family, v, category) for v in self.values[family]])
+            self._prompts[key] = self.encode_texts([self._prompt(family, v, category) for v in self.values[family]])
         return self._prompts[key]
 
     def prepare(self) -> None:
-        """Encode every (family, category) prompt set in one batch: one model call instead of one per pair
-        (a first query over candidates of many categories otherwise pays dozens of small calls)."""
-        keys = [("category", "")] + [(f, c) for f in self.values if f != "category" for c in self.values["category"]]
-        texts = [prompt(f, v, c) for f, c in keys for v in self.values[f]]
+        """Encode every (family, product type) prompt set in one batch: one model call instead of one per pair
+        (a first query over candidates of many types otherwise pays dozens of small calls)."""
+        keys = [(self.product_type, "")] if self.product_type else []
+        keys += [(f, c) for f in self.values if f != self.product_type for c in self._types()]
+        if not keys:
+            return
+        texts = [self._prompt(f, v, c) for f, c in keys for v in self.values[f]]
         vectors = np.asarray(self.encode_texts(texts))
         start = 0
         for family, category in keys:
@@ -62,13 +78,16 @@ class ZeroShotTagger:
     def tag(self, image_vecs: np.ndarray) -> list[dict[str, Tag]]:
         """One {family: Tag} per image embedding (rows L2-normalised)."""
         image_vecs = np.atleast_2d(image_vecs)
-        cats = self._pick(image_vecs, self._prompt_vectors("category", ""), "category")
-        out = [{"category": c} for c in cats]
+        pt = self.product_type
+        if pt:
+            out = [{pt: c} for c in self._pick(image_vecs, self._prompt_vectors(pt, ""), pt)]
+        else:
+            out = [{} for _ in range(len(image_vecs))]
         for family in self.values:
-            if family == "category":
+            if family == pt:
                 continue
-            for category in sorted({t["category"].value for t in out}):
-                rows = [i for i, t in enumerate(out) if t["category"].value == category]
+            for category in sorted({t[pt].value for t in out} if pt else {""}):
+                rows = [i for i, t in enumerate(out) if not pt or t[pt].value == category]
                 for i, tag in zip(rows, self._pick(image_vecs[rows], self._prompt_vectors(family, category), family)):
                     out[i][family] = tag
         return out
@@ -80,3 +99,10 @@ class ZeroShotTagger:
         probs /= probs.sum(axis=1, keepdims=True)
         best = probs.argmax(axis=1)
         return [Tag(self.values[family][b], float(probs[i, b])) for i, b in enumerate(best)]
+
+
+def zero_shot_tagger(encode_texts, vocabulary) -> ZeroShotTagger:
+    """The tagger of a vocabulary's visible families (those a photo shows), prompted with its product type."""
+    visible = vocabulary.visible_families
+    return ZeroShotTagger(encode_texts, vocabulary.values(), families=visible,
+                          product_type=vocabulary.product_type if vocabulary.product_type in visible else None)

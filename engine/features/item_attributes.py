@@ -13,20 +13,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from engine.attributes.zero_shot import DEFAULT_FAMILIES, ZeroShotTagger
+from engine.attributes.zero_shot import zero_shot_tagger
 from engine.index.columns import IMAGE_VEC
 from engine.index.store import read_columns
+from engine.vocabulary import Vocabulary
 
 TAGGED_COLUMN = "tagged_attributes"
 Reading = dict[str, tuple[str, float]]  # family -> (value, confidence)
-
-
-def vocabulary_values() -> dict[str, list[str]]:
-    """Attribute values to read: the sample vocabulary (a curated vocabulary replaces it once one exists)."""
-    from sample_data.vocabulary import load_vocabulary
-
-    vocab = load_vocabulary()
-    return {name: list(family.names) for name, family in vocab.families.items()}
 
 
 def top_per_family(tags: Sequence[dict]) -> Reading:
@@ -42,21 +35,25 @@ def top_per_family(tags: Sequence[dict]) -> Reading:
 class ItemAttributeReader:
     """Readings of catalog items and of query images, from the tagger's column or zero-shot."""
 
-    def __init__(self, table, encode_texts, searcher, values: dict[str, list[str]] | None = None,
-                 families: Sequence[str] = DEFAULT_FAMILIES):
+    def __init__(self, table, encode_texts, searcher, vocabulary: Vocabulary):
         self.searcher = searcher  # VectorSearcher over image_vec
+        self.vocabulary = vocabulary
         self.source = "zero-shot"
         self._cache: dict[str, Reading] = {}
         if TAGGED_COLUMN in table.schema.names:
             self.source = "tagger"
             for row in read_columns(table, ["item_id", TAGGED_COLUMN]).to_pylist():
-                self._cache[row["item_id"]] = top_per_family(json.loads(row[TAGGED_COLUMN] or "[]"))
-        self.zero_shot = ZeroShotTagger(encode_texts, values or vocabulary_values(), families=tuple(families))
+                tags = [t for t in json.loads(row[TAGGED_COLUMN] or "[]") if t.get("family") in vocabulary]
+                self._cache[row["item_id"]] = top_per_family(tags)
+        # No visible family (or no vocabulary at all): images are not read; attributes are unknown.
+        self.zero_shot = zero_shot_tagger(encode_texts, vocabulary) if vocabulary.visible_families else None
 
     def read_vectors(self, image_vecs: np.ndarray) -> list[Reading]:
         """Zero-shot readings of image embeddings (a query image or crop, or items without a tagger)."""
         if len(image_vecs) == 0:
             return []
+        if self.zero_shot is None:
+            return [{} for _ in range(len(image_vecs))]
         return [{f: (t.value, t.confidence) for f, t in tags.items()} for tags in self.zero_shot.tag(image_vecs)]
 
     def read_items(self, item_ids: Sequence[str]) -> list[Reading]:
@@ -77,5 +74,5 @@ def reader_for(context) -> ItemAttributeReader:
     """The context's reader, made on first use and kept in its cache."""
     if "attribute_reader" not in context.cache:
         context.cache["attribute_reader"] = ItemAttributeReader(context.table, context.clip.encode_texts,
-                                                                context.searcher(IMAGE_VEC))
+                                                                context.searcher(IMAGE_VEC), context.vocabulary)
     return context.cache["attribute_reader"]

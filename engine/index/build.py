@@ -26,9 +26,10 @@ from engine.index.engagement import NO_ENGAGEMENT, Engagement, load_engagement
 from engine.index.enriched_text import enriched_text
 from engine.index.store import open_items_table, read_columns
 from engine.index.vector_index import EXACT_LIMIT, VectorIndexPlan, choose_vector_index
+from engine.vocabulary import Vocabulary, load_workspace_vocabulary
 from engine.workspace import Workspace
 
-ATTRIBUTE_FAMILIES = ("category", "color", "pattern", "material", "style", "season", "occasion")
+VOCABULARY_KEY = "vocabulary_hash"  # field metadata of the attributes column: the vocabulary it was read with
 READ_COLUMNS = ("item_id", "image_path", "title", "description", "tags", "board_titles", "extra")
 COMPARED_COLUMNS = (ENRICHED_TEXT, "image_problem", "attributes", "attributes_source", "impressions", "clicks",
                     "long_clicks", "saves", "engagement", "engaged_queries")
@@ -61,11 +62,16 @@ class IndexReport:
 
 
 def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | None = None, rebuild: bool = False,
-                exact_limit: int = EXACT_LIMIT, progress: bool = False, load_specs: dict | None = None) -> IndexReport:
+                exact_limit: int = EXACT_LIMIT, progress: bool = False, load_specs: dict | None = None,
+                vocabulary: Vocabulary | None = None) -> IndexReport:
     """Embed rows whose vectors are missing (all rows with rebuild=True), then refresh the FTS and vector indexes.
 
-    `load_specs` ({"clip": {...}, "text": {...}}) records how to load the models again, for search.
+    `load_specs` ({"clip": {...}, "text": {...}}) records how to load the models again, for search. The
+    `attributes` column holds the catalog's own values of the vocabulary's families (the workspace's
+    vocabulary unless given), as their canonical values.
     """
+    if vocabulary is None:
+        vocabulary = load_workspace_vocabulary(workspace.root)
     report = IndexReport()
     t0 = time.perf_counter()
     table = open_items_table(workspace)
@@ -88,7 +94,7 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
         extra = json.loads(row["extra"]) if row["extra"] else {}
         text = enriched_text(row["title"], row["description"], row["tags"], row["board_titles"], eng.queries,
                              extra.get("caption"))
-        update = {"item_id": item, ENRICHED_TEXT: text, **_engagement_columns(eng), **_attribute_columns(extra)}
+        update = {"item_id": item, ENRICHED_TEXT: text, **_engagement_columns(eng), **_attribute_columns(extra, vocabulary)}
         needs_text = rebuild or text != row[ENRICHED_TEXT] or item not in vec_present[1]
         needs_image = rebuild or (item not in vec_present[0] and not row["image_problem"])
         if needs_text:
@@ -123,6 +129,7 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
     t3 = time.perf_counter()
     _write(table, list(updates.values()), clip.identity.dim, text_encoder.identity.dim)
     _record_models(table, clip.identity, text_encoder.identity, load_specs or {})
+    _set_field_metadata(table, "attributes", {VOCABULARY_KEY.encode(): vocabulary.hash.encode()})
     report.seconds["write"] = time.perf_counter() - t3
 
     t4 = time.perf_counter()
@@ -191,8 +198,12 @@ def _engagement_columns(eng: Engagement) -> dict:
             "saves": eng.saves, "engagement": round(eng.rate, 12), "engaged_queries": list(eng.queries)}
 
 
-def _attribute_columns(extra: dict) -> dict:
-    attrs = {f: extra[f] for f in ATTRIBUTE_FAMILIES if isinstance(extra.get(f), str) and extra[f]}
+def _attribute_columns(extra: dict, vocabulary: Vocabulary) -> dict:
+    attrs = {}
+    for family in vocabulary.family_names:
+        raw = extra.get(family)
+        if isinstance(raw, str) and raw.strip():
+            attrs[family] = vocabulary.canonical(family, raw) or " ".join(raw.split())
     return {"attributes": json.dumps(attrs, sort_keys=True) if attrs else None,
             "attributes_source": "truth" if attrs else None}
 
@@ -232,3 +243,12 @@ def _apply_plan(table, column: str, plan: VectorIndexPlan) -> None:
 
 def _set_field_metadata(table, column: str, values: dict[bytes, bytes]) -> None:
     table.update_field_metadata({"path": column, "metadata": {k.decode(): v.decode() for k, v in values.items()}})
+
+
+def index_vocabulary_hash(table) -> str | None:
+    """The hash of the vocabulary the index's attributes column was read with (None: not recorded)."""
+    if "attributes" not in table.schema.names:
+        return None
+    meta = table.schema.field("attributes").metadata or {}
+    value = meta.get(VOCABULARY_KEY.encode())
+    return value.decode() if value else None

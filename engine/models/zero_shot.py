@@ -11,11 +11,12 @@ from engine.models.training.captions import _a
 EncodeTexts = Callable[[Sequence[str]], np.ndarray]
 
 
-def prompt(family: str, value: str, category: str) -> str:
-    """"a photo of a red dress": the family's value in front of the item's category (alone for category)."""
-    if family == "category":
+def prompt(family: str, value: str, category: str, product_type: str | None = "category") -> str:
+    """"a photo of a red dress": the family's value in front of the item's product type (alone for the product
+    type family; "product" when the vocabulary has no product type or it is unknown)."""
+    if family == product_type:
         return f"a photo of {_a(value)} {value}"
-    return f"a photo of {_a(value)} {value} {category}"
+    return f"a photo of {_a(value)} {value} {category or 'product'}"
 
 
 def zero_shot_accuracy(

@@ -12,6 +12,7 @@ import numpy as np
 from engine.index.columns import CLIP_TEXT_VEC, IMAGE_VEC, LOAD_SPEC_KEY, TEXT_VEC
 from engine.index.store import open_items_table, read_columns
 from engine.index.vectors import VectorSearcher
+from engine.vocabulary import EMPTY, Vocabulary, load_workspace_vocabulary
 from engine.workspace import Workspace
 
 
@@ -29,12 +30,14 @@ class SearchContext:
     clip: object  # ClipEncoder (or a fake with encode_images/encode_texts/identity)
     text_encoder: object  # TextEncoder (or a fake with encode/identity)
     items: dict[str, dict] = field(default_factory=dict)  # item_id -> image_path, attributes, engagement
+    vocabulary: Vocabulary = EMPTY  # the workspace's attribute vocabulary (WORKSPACE/vocabulary.toml)
     _searchers: dict[str, VectorSearcher] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)  # models loaded on first use by CGs and scorers (e.g. the fusion model)
 
     @classmethod
-    def open(cls, workspace: Workspace, clip=None, text_encoder=None) -> SearchContext:
-        """Open the index; load the models recorded on its columns unless given."""
+    def open(cls, workspace: Workspace, clip=None, text_encoder=None, vocabulary: Vocabulary | None = None
+             ) -> SearchContext:
+        """Open the index; load the models recorded on its columns and the workspace's vocabulary unless given."""
         from engine.index.columns import check_model
 
         table = open_items_table(workspace)
@@ -54,7 +57,16 @@ class SearchContext:
         rows = read_columns(table, ["item_id", "image_path", "kind", "attributes", "engagement"]).to_pylist()
         items = {r["item_id"]: dict(r, attributes=json.loads(r["attributes"]) if r["attributes"] else {})
                  for r in rows}
-        return cls(workspace, table, clip, text_encoder, items)
+        if vocabulary is None:
+            vocabulary = load_workspace_vocabulary(workspace.root)
+        return cls(workspace, table, clip, text_encoder, items, vocabulary)
+
+    @property
+    def lexicon(self):
+        """The query lexicon of the workspace's vocabulary (built once per vocabulary)."""
+        from engine.query.lexicon import lexicon_for
+
+        return lexicon_for(self.vocabulary)
 
     def cached_text_vector(self, model: str, text: str) -> np.ndarray:
         """The embedding of `text` by "clip" (open_clip text tower) or "minilm", remembered for the next caller:

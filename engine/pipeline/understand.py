@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.features.item_attributes import reader_for
 from engine.index.columns import IMAGE_VEC
-from engine.query.lexicon import Lexicon, default_lexicon
+from engine.query.lexicon import Lexicon
 from engine.query.parse import parse_query_text
 from engine.query.understand import check_query, understood_query
 from engine.records import Query, UnderstoodQuery
@@ -35,5 +35,5 @@ def understand(context, query: Query, lexicon: Lexicon | None = None) -> Underst
         reading = reader_for(context).read_items([surrogate or query.item_id])[0]
     elif query.item_id is not None or query.image_path is not None:
         reading = reader_for(context).read_vectors(context.query_image_vector(query)[None, :])[0]
-    parsed = parse_query_text(query.text, lexicon or default_lexicon()) if query.text.strip() else None
-    return understood_query(query, parsed, reading, surrogate)
+    parsed = parse_query_text(query.text, lexicon or context.lexicon) if query.text.strip() else None
+    return understood_query(query, parsed, reading, surrogate, vocabulary=context.vocabulary)

@@ -9,8 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from engine.query.errors import LexiconError
+from engine.vocabulary import Vocabulary
 
-SURFACE_FORMS_PATH = Path(__file__).with_name("surface_forms.toml")
+CUES_PATH = Path(__file__).with_name("cues.toml")
 KINDS = ("value", "aspect", "descriptor", "change", "negation")  # what a matched phrase is
 CUE_KINDS = ("descriptor", "change", "negation")
 
@@ -57,9 +58,10 @@ def _key(phrase: str) -> str:
 class Lexicon:
     """Phrase -> Entry table and the one longest-first regex that finds them, case-insensitively."""
 
-    def __init__(self, entries: dict[str, Entry], families: tuple[str, ...]):
+    def __init__(self, entries: dict[str, Entry], families: tuple[str, ...], product_type: str | None = None):
         self.entries = dict(entries)
         self.families = families
+        self.product_type = product_type  # the family naming what a product is, or None
         phrases = sorted(self.entries, key=lambda p: (-len(p), p))
         # Longest first so "navy blue" beats "blue" and "t-shirt" beats "shirt"; \w lookarounds make word
         # boundaries that also hold next to hyphens ("red-and-white" finds red and white).
@@ -67,67 +69,28 @@ class Lexicon:
         self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE) if phrases else None
 
     @classmethod
-    def from_vocabulary(cls, vocab, forms_path: str | Path | None = SURFACE_FORMS_PATH) -> "Lexicon":
-        """Vocabulary synonyms (category plurals added) plus the extra forms, aspects and cues of a TOML file."""
-        data: dict = {}
-        if forms_path is not None:
-            with Path(forms_path).open("rb") as fh:
-                data = tomllib.load(fh)
-        return cls.from_tables(vocab, data, str(forms_path))
-
-    @classmethod
-    def from_tables(cls, vocab, data: dict, source: str = "<surface forms>") -> "Lexicon":
-        """Build from a Vocabulary and an already parsed surface-form table (see surface_forms.toml)."""
-        families = tuple(vocab.families)
+    def from_vocabulary(cls, vocab: Vocabulary, cues_path: str | Path = CUES_PATH) -> "Lexicon":
+        """The vocabulary's values (with their forms; English plurals of the product type's forms added) and
+        aspect words, plus the domain-free cues of cues.toml. A value's form wins over a cue of the same words."""
+        with Path(cues_path).open("rb") as fh:
+            cues = tomllib.load(fh).get("cues", {})
         entries: dict[str, Entry] = {}
-        drop = {_key(p) for p in data.get("drop", [])}
-
-        def add(phrase: str, entry: Entry, where: str) -> None:
-            key = _key(phrase)
-            if not key or key in drop:
-                return
-            old = entries.get(key)
-            if old is not None and old != entry:
-                raise LexiconError(
-                    f"{source}: {where}: phrase {phrase!r} already means {old}; it cannot also mean {entry}. "
-                    f"Remove one of them or list it under drop"
-                )
-            entries[key] = entry
-
-        for fname, family in vocab.families.items():
+        for family in vocab.families:
             for value in family.values:
-                forms = (value.name, *value.synonyms, *data.get("forms", {}).get(fname, {}).get(value.name, ()))
-                for form in forms:
-                    if _key(form) in drop:
-                        continue  # and so is its plural
-                    entry = Entry("value", fname, value.name)
-                    add(form, entry, f"{fname} = {value.name!r}")
-                    if fname == "category":
-                        add(plural(form), entry, f"plural of {form!r}")
-        for fname, values in data.get("forms", {}).items():
-            if fname not in vocab.families:
-                raise LexiconError(
-                    f"{source}: [forms.{fname}] names an unknown family; known families are {', '.join(families)}"
-                )
-            known = vocab.families[fname].names
-            for value in values:
-                if value not in known:
-                    raise LexiconError(
-                        f"{source}: [forms.{fname}] has unknown value {value!r}; known values are {', '.join(known)}"
-                    )
-        for fname, words in data.get("aspects", {}).items():
-            if fname not in vocab.families:
-                raise LexiconError(
-                    f"{source}: [aspects] names an unknown family {fname!r}; known families are {', '.join(families)}"
-                )
-            for word in words:
-                add(word, Entry("aspect", fname), f"aspect {fname}")
-        for kind, words in data.get("cues", {}).items():
+                entry = Entry("value", family.name, value.name)
+                for form in value.surface_forms:
+                    entries[_key(form)] = entry
+                    if family.name == vocab.product_type:
+                        entries.setdefault(_key(plural(form)), entry)
+            for word in family.aspects:
+                entries.setdefault(_key(word), Entry("aspect", family.name))
+        for kind, words in cues.items():
             if kind not in CUE_KINDS:
-                raise LexiconError(f"{source}: [cues] has unknown kind {kind!r}; known kinds are {', '.join(CUE_KINDS)}")
+                raise LexiconError(f"{cues_path}: [cues] has unknown kind {kind!r}; known kinds are "
+                                   f"{', '.join(CUE_KINDS)}")
             for word in words:
-                add(word, Entry(kind), f"{kind} cue")
-        return cls(entries, families)
+                entries.setdefault(_key(word), Entry(kind))
+        return cls(entries, vocab.family_names, vocab.product_type)
 
     def lookup(self, phrase: str) -> Entry | None:
         """The entry of one phrase (case and spacing ignored), or None."""
@@ -145,23 +108,20 @@ class Lexicon:
         return tuple(found)
 
 
-@lru_cache(maxsize=1)
-def default_lexicon() -> Lexicon:
-    """The lexicon of the sample vocabulary and surface_forms.toml (cached; it is immutable in use)."""
-    from sample_data.vocabulary import load_vocabulary
-
-    return Lexicon.from_vocabulary(load_vocabulary())
+@lru_cache(maxsize=8)
+def lexicon_for(vocab: Vocabulary) -> Lexicon:
+    """The lexicon of a vocabulary (cached: a vocabulary is immutable, and equal ones share it)."""
+    return Lexicon.from_vocabulary(vocab)
 
 
-@lru_cache(maxsize=1)
-def default_phrases() -> tuple[dict[tuple[str, str], tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(family, value) -> its surface forms and family -> its aspect words, from the default lexicon, sorted.
+def lexicon_phrases(lexicon: Lexicon) -> tuple[dict[tuple[str, str], tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(family, value) -> its surface forms and family -> its aspect words, sorted.
 
     What query generators (early-fusion triplets, the benchmark query set) fill their templates with.
     """
     forms: dict[tuple[str, str], list[str]] = {}
     aspects: dict[str, list[str]] = {}
-    for phrase, entry in sorted(default_lexicon().entries.items()):
+    for phrase, entry in sorted(lexicon.entries.items()):
         if entry.kind == "value":
             forms.setdefault((entry.family, entry.value), []).append(phrase)
         elif entry.kind == "aspect":

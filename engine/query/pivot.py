@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from engine.query.errors import PivotError
 
-# Adjectives before the noun, as people write them; then style, season and occasion words.
-WORD_ORDER = ("color", "pattern", "material", "category", "style", "season", "occasion")
 
 
 def _check(name: str, attributes: Mapping[str, str]) -> None:
@@ -28,13 +26,14 @@ def apply_pivot(reference: Mapping[str, str], targets: Mapping[str, str]) -> dic
     return {**reference, **targets}
 
 
-def enriched_query_text(attributes: Mapping[str, str], extra_words: str = "") -> str:
-    """Attribute values in WORD_ORDER (other families after, by name), then extra_words; empty values skipped."""
+def enriched_query_text(attributes: Mapping[str, str], extra_words: str = "", word_order: Sequence[str] = ()) -> str:
+    """Attribute values in word_order (the vocabulary's family order; other families after, by name), then
+    extra_words; empty values skipped."""
     _check("attributes", attributes)
     if not isinstance(extra_words, str):
         raise PivotError(f"extra_words must be a str, got {type(extra_words).__name__} {extra_words!r:.80}")
-    rank = {f: i for i, f in enumerate(WORD_ORDER)}
-    families = sorted(attributes, key=lambda f: (rank.get(f, len(WORD_ORDER)), f))
+    rank = {f: i for i, f in enumerate(word_order)}
+    families = sorted(attributes, key=lambda f: (rank.get(f, len(rank)), f))
     words = [" ".join(attributes[f].split()) for f in families]
     words.append(" ".join(extra_words.split()))
     return " ".join(w for w in words if w)

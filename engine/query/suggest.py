@@ -1,7 +1,8 @@
 """Descriptors and pivots to suggest for a reference image, from what query understanding read off it.
 
 A suggestion is kept only if the query parser reads it back as intended (a pivot to that value, or a
-descriptor of that family), so the chips never offer text the engine would misunderstand.
+descriptor of that family), so the chips never offer text the engine would misunderstand. Pivots are
+phrased with each family's `pivot` template from the workspace vocabulary ("in {}", "for the {}").
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine.query import Lexicon, default_lexicon, parse_query_text
+from engine.query.lexicon import lexicon_for
+from engine.query.parse import parse_query_text
 from engine.query.understand import READ_THRESHOLD
-
-PIVOT_TEMPLATES = {"category": "as a {}", "season": "for {}", "occasion": "for {}", "style": "in {} style"}
-DEFAULT_PIVOT = "in {}"
+from engine.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -23,39 +23,29 @@ class Suggestion:
     family: str
 
 
-def family_values(lexicon: Lexicon) -> dict[str, list[str]]:
-    """Each family's value names, in vocabulary order."""
-    values: dict[str, list[str]] = {f: [] for f in lexicon.families}
-    for entry in lexicon.entries.values():
-        if entry.kind == "value" and entry.value not in values[entry.family]:
-            values[entry.family].append(entry.value)
-    return values
-
-
-def suggest_queries(reading: Mapping[str, str], confidence: Mapping[str, float], lexicon: Lexicon | None = None,
+def suggest_queries(reading: Mapping[str, str], confidence: Mapping[str, float], vocabulary: Vocabulary,
                     per_family: int = 2) -> list[Suggestion]:
     """For each confidently read family: a descriptor ("same color") and up to per_family pivots to other values."""
-    lexicon = lexicon or default_lexicon()
-    values = family_values(lexicon)
+    lexicon = lexicon_for(vocabulary)
     out: list[Suggestion] = []
-    for family in lexicon.families:
-        if family not in reading or confidence.get(family, 0.0) < READ_THRESHOLD:
+    for family in vocabulary.families:
+        name = family.name
+        if name not in reading or confidence.get(name, 0.0) < READ_THRESHOLD:
             continue
-        aspect_words = [p for p, e in lexicon.entries.items() if e.kind == "aspect" and e.family == family]
-        for phrase in [f"same {family}"] + [f"same {w}" for w in aspect_words]:
+        for phrase in [f"same {name}"] + [f"same {w}" for w in family.aspects]:
             parsed = parse_query_text(phrase, lexicon)
-            if parsed.mode == "descriptor" and parsed.aspect_families == (family,):
-                out.append(Suggestion(phrase, "descriptor", family))
+            if parsed.mode == "descriptor" and parsed.aspect_families == (name,):
+                out.append(Suggestion(phrase, "descriptor", name))
                 break
         pivots = 0
-        for value in values.get(family, []):
+        for value in family.names:
             if pivots >= per_family:
                 break
-            if value == reading[family]:
+            if value == reading[name]:
                 continue
-            phrase = PIVOT_TEMPLATES.get(family, DEFAULT_PIVOT).format(value)
+            phrase = family.pivot.format(value)
             parsed = parse_query_text(phrase, lexicon)
-            if parsed.mode == "pivot" and parsed.targets == {family: value}:
-                out.append(Suggestion(phrase, "pivot", family))
+            if parsed.mode == "pivot" and parsed.targets == {name: value}:
+                out.append(Suggestion(phrase, "pivot", name))
                 pivots += 1
     return out

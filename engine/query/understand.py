@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine.query.parse import ParsedText
-from engine.query.pivot import apply_pivot, enriched_query_text
+from engine.query.pivot import apply_pivot
+from engine.query.pivot import enriched_query_text as _enriched
 from engine.records import Query, UnderstoodQuery
+from engine.vocabulary import EMPTY, Vocabulary
 
 READ_THRESHOLD = 0.4  # a reference reading below this confidence is reported but not searched for
 
@@ -49,15 +51,24 @@ def check_query(query: Query) -> Query:
 
 
 def understood_query(query: Query, parsed: ParsedText | None, reading: Mapping[str, tuple[str, float]],
-                     surrogate_item: str | None = None) -> UnderstoodQuery:
-    """Apply the rule above. `reading` is family -> (value, confidence) of the reference image (empty if none)."""
+                     surrogate_item: str | None = None, *, vocabulary: Vocabulary = EMPTY) -> UnderstoodQuery:
+    """Apply the rule above. `reading` is family -> (value, confidence) of the reference image (empty if none).
+
+    "Category" in the rule is the vocabulary's product-type family (none: no such target); enriched text
+    follows the vocabulary's word order."""
     check_query(query)
     confident = {f: v for f, (v, c) in reading.items() if c >= READ_THRESHOLD}
     confidence = {f: float(c) for f, (_, c) in reading.items()}
     values = {f: v for f, (v, _) in reading.items()}
     has_image = query.item_id is not None or query.image_path is not None
     text = parsed.cleaned_text if parsed is not None else ""
-    category = {"category": confident["category"]} if "category" in confident else {}
+    product_type = vocabulary.product_type
+    category = {product_type: confident[product_type]} if product_type in confident else {}
+    order = vocabulary.family_names
+
+    def enriched_query_text(attributes, extra_words=""):
+        return _enriched(attributes, extra_words, order)
+
 
     if not has_image:
         mode, targets, enriched = "text", dict(parsed.targets) if parsed else {}, text

@@ -98,7 +98,8 @@ def test_an_unindexed_workspace_explains(monkeypatch, tmp_path):
 
 
 def test_suggestions_parse_back_as_what_they_offer():
-    from engine.query import default_lexicon, parse_query_text
+    from engine.query import parse_query_text
+from tests.vocab import fashion_lexicon
 
     reading = {"category": "dress", "color": "blue", "pattern": "striped"}
     confidence = {"category": 0.9, "color": 0.8, "pattern": 0.2}  # pattern below the read threshold
@@ -106,7 +107,7 @@ def test_suggestions_parse_back_as_what_they_offer():
     assert {s.family for s in suggestions} == {"category", "color"}
     assert [s.kind for s in suggestions if s.family == "color"] == ["descriptor", "pivot", "pivot"]
     for s in suggestions:
-        parsed = parse_query_text(s.text, default_lexicon())
+        parsed = parse_query_text(s.text, fashion_lexicon())
         assert parsed.mode == s.kind
         if s.kind == "pivot":
             [(family, value)] = parsed.targets.items()
@@ -118,11 +119,20 @@ def test_suggestions_parse_back_as_what_they_offer():
 def test_uploads_are_stored_content_addressed(tmp_path):
     from workbench.search_state import save_upload
 
+    import io
+
+    from PIL import Image
+
     workspace = Workspace(tmp_path)
-    first = save_upload(workspace, b"\x89PNG fake bytes", "Photo.PNG")
+    png = io.BytesIO()
+    Image.new("RGB", (3, 2), "red").save(png, "PNG")
+    png = png.getvalue()
+    first = save_upload(workspace, png, "Photo.PNG")
     assert first.parent == tmp_path / "uploads" and first.suffix == ".png" and len(first.stem) == 64
-    assert save_upload(workspace, b"\x89PNG fake bytes", "again.png") == first
-    assert first.read_bytes() == b"\x89PNG fake bytes"
+    assert save_upload(workspace, png, "again.png") == first
+    assert first.read_bytes() == png
+    with pytest.raises(ValueError, match="not an image Pillow can read"):
+        save_upload(workspace, b"\x89PNG fake bytes", "fake.png")
     with pytest.raises(ValueError, match="'notes.txt' is not an image"):
         save_upload(workspace, b"text", "notes.txt")
     with pytest.raises(ValueError, match="non-empty image"):

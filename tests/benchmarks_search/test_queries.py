@@ -10,7 +10,7 @@ import pytest
 
 from sample_data.benchmark_queries import QuerySetError, build_query_set, scene_boxes
 from engine.models.training.pairs import is_held_out
-from engine.query.lexicon import default_lexicon
+from tests.vocab import fashion_lexicon
 from engine.query.parse import parse_query_text
 from sample_data.relevance import load_sample_truth
 
@@ -79,7 +79,7 @@ def test_pivot_targets_differ_and_have_a_perfect_answer(queries, truth):
 
 
 def test_texts_say_what_the_query_means(queries):
-    lexicon = default_lexicon()
+    lexicon = fashion_lexicon()
     for q in queries:
         parsed = parse_query_text(q.query.text, lexicon)
         assert parsed.mode == q.intent, q

@@ -2,7 +2,9 @@
 
 import pytest
 
-from engine.query import default_lexicon, parse_query_text
+from engine.query import parse_query_text
+from sample_data.workspace_vocabulary import fashion_vocabulary
+from tests.vocab import fashion_lexicon
 from engine.query.understand import READ_THRESHOLD, QueryError, check_query, understood_query
 from engine.records import Query
 
@@ -12,8 +14,8 @@ SHIRT = {"category": ("shirt", 0.98), "color": ("blue", 0.95), "pattern": ("stri
 
 def understand(text, reading=SHIRT, item="p1", **query):
     q = Query(text=text, item_id=item, **query)
-    parsed = parse_query_text(text, default_lexicon()) if text.strip() else None
-    return understood_query(q, parsed, reading)
+    parsed = parse_query_text(text, fashion_lexicon()) if text.strip() else None
+    return understood_query(q, parsed, reading, vocabulary=fashion_vocabulary())
 
 
 def test_a_pivot_changes_one_aspect_of_this_thing():

@@ -1,24 +1,19 @@
-"""Lexicon: vocabulary plus extra forms, longest phrase first, word boundaries, category plurals."""
+"""Lexicon: a workspace vocabulary's forms and aspects plus the cues, longest phrase first, product-type plurals."""
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
 
-from engine.query import Entry, Lexicon, LexiconError, default_lexicon, plural
-from engine.query.lexicon import SURFACE_FORMS_PATH
-from sample_data.vocabulary import load_vocabulary, parse_vocabulary
+from engine.query import Entry, Lexicon, LexiconError, plural
+from engine.vocabulary import AttributeFamily, AttributeValue, Vocabulary
+from sample_data.workspace_vocabulary import fashion_vocabulary
+from tests.vocab import fashion_lexicon
 
-TINY = parse_vocabulary(
-    {
-        "families": {
-            "category": {"values": [{"name": "dress", "weight": 1}, {"name": "t-shirt", "weight": 1, "synonyms": ["t-shirt", "tee"]},
-                                    {"name": "shirt", "weight": 1}, {"name": "jeans", "weight": 1}]},
-            "color": {"values": [{"name": "blue", "weight": 1}, {"name": "navy", "weight": 1, "synonyms": ["navy", "navy blue"]}]},
-        }
-    }
-)
+TINY = Vocabulary((
+    AttributeFamily("category", (AttributeValue("dress"), AttributeValue("t-shirt", ("tee",)), AttributeValue("shirt"),
+                                 AttributeValue("jeans"))),
+    AttributeFamily("color", (AttributeValue("blue"), AttributeValue("navy", ("navy blue",))), aspects=("palette",)),
+), product_type="category")
 
 
 def found(lexicon: Lexicon, text: str) -> list[tuple[str, str | None, str | None]]:
@@ -26,20 +21,20 @@ def found(lexicon: Lexicon, text: str) -> list[tuple[str, str | None, str | None
 
 
 def test_longest_phrase_first_and_hyphens():
-    lexicon = Lexicon.from_tables(TINY, {})
+    lexicon = Lexicon.from_vocabulary(TINY)
     assert found(lexicon, "navy blue t-shirt") == [("navy blue", "color", "navy"), ("t-shirt", "category", "t-shirt")]
     assert found(lexicon, "blue shirt") == [("blue", "color", "blue"), ("shirt", "category", "shirt")]
 
 
 def test_case_insensitive_on_word_boundaries_with_flexible_spaces():
-    lexicon = Lexicon.from_tables(TINY, {})
+    lexicon = Lexicon.from_vocabulary(TINY)
     assert found(lexicon, "NAVY  Blue DRESS") == [("NAVY  Blue", "color", "navy"), ("DRESS", "category", "dress")]
     assert found(lexicon, "blueish shirtdress redress") == []
     assert found(lexicon, "blue-and-navy") == [("blue", "color", "blue"), ("navy", "color", "navy")]
 
 
 def test_category_plurals():
-    lexicon = Lexicon.from_tables(TINY, {})
+    lexicon = Lexicon.from_vocabulary(TINY)
     assert [m.entry.value for m in lexicon.find("dresses tees shirts jeans t-shirts")] == ["dress", "t-shirt", "shirt", "jeans", "t-shirt"]
     assert lexicon.lookup("jeanses") is None
 
@@ -62,11 +57,11 @@ def test_plural(word, expected):
      ("grey", "color", "gray"), ("silk", "material", "satin")],
 )
 def test_default_lexicon_surface_forms(phrase, family, value):
-    assert default_lexicon().lookup(phrase) == Entry("value", family, value)
+    assert fashion_lexicon().lookup(phrase) == Entry("value", family, value)
 
 
 def test_aspects_and_cues():
-    lexicon = default_lexicon()
+    lexicon = fashion_lexicon()
     assert lexicon.lookup("colour palette") == Entry("aspect", "color")
     assert lexicon.lookup("vibe") == Entry("aspect", "style")
     assert lexicon.lookup("texture") == Entry("aspect", "material")
@@ -75,50 +70,63 @@ def test_aspects_and_cues():
 
 
 def test_dropped_forms_are_gone():
-    assert default_lexicon().lookup("wrap") is None
-    assert [m.entry.value for m in default_lexicon().find("wrap dress")] == ["dress"]
+    assert fashion_lexicon().lookup("wrap") is None
+    assert [m.entry.value for m in fashion_lexicon().find("wrap dress")] == ["dress"]
 
 
 def test_every_vocabulary_value_is_found_by_its_name():
-    vocab = load_vocabulary()
-    lexicon = default_lexicon()
-    for family in vocab.families.values():
+    lexicon = fashion_lexicon()
+    for family in fashion_vocabulary().families:
         for value in family.values:
             assert lexicon.lookup(value.name) == Entry("value", family.name, value.name)
 
 
-def test_extra_forms_never_hide_a_value_of_another_family():
-    # "leather jacket" as a jacket form would swallow the material; the TOML must not do that
-    lexicon = default_lexicon()
-    with open(SURFACE_FORMS_PATH, "rb") as fh:
+def test_query_forms_never_hide_a_value_of_another_family():
+    # "leather jacket" as a jacket form would swallow the material; the sample's query forms must not do that
+    import tomllib
+
+    from sample_data.workspace_vocabulary import QUERY_FORMS_PATH
+
+    lexicon = fashion_lexicon()
+    with open(QUERY_FORMS_PATH, "rb") as fh:
         forms = tomllib.load(fh)["forms"]
-    for family, values in forms.items():
-        for form_list in values.values():
-            for form in form_list:
+    for family in fashion_vocabulary().families:
+        for value in family.values:
+            for form in forms.get(family.name, {}).get(value.name, ()):
                 for word in form.replace("-", " ").split():
                     entry = lexicon.lookup(word)
-                    assert entry is None or entry.kind != "value" or entry.family == family, (form, word, entry)
+                    assert entry is None or entry.kind != "value" or entry.family == family.name, (form, word, entry)
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"forms": {"colour": {"red": ["rouge"]}}}, "unknown family"),
-        ({"forms": {"color": {"teal": ["aqua"]}}}, "unknown value 'teal'; known values are blue, navy"),
-        ({"forms": {"color": {"blue": ["dress"]}}}, "already means"),
-        ({"aspects": {"colour": ["palette"]}}, "known families are category, color"),
-        ({"cues": {"maybe": ["perhaps"]}}, "known kinds are descriptor, change, negation"),
-    ],
-)
-def test_bad_tables_are_refused_with_the_fix(data, message):
-    with pytest.raises(LexiconError, match=message):
-        Lexicon.from_tables(TINY, data)
+def test_unknown_cue_kind_is_refused_with_the_fix(tmp_path):
+    cues = tmp_path / "cues.toml"
+    cues.write_text('[cues]\nmaybe = ["perhaps"]\n')
+    with pytest.raises(LexiconError, match="known kinds are descriptor, change, negation"):
+        Lexicon.from_vocabulary(TINY, cues)
 
 
-def test_extra_forms_and_drop():
-    lexicon = Lexicon.from_tables(TINY, {"forms": {"color": {"blue": ["cobalt"]}}, "drop": ["tee"]})
-    assert lexicon.lookup("cobalt") == Entry("value", "color", "blue")
-    assert lexicon.lookup("tee") is None and lexicon.lookup("tees") is None
+def test_a_value_form_wins_over_a_cue_of_the_same_words():
+    vocab = Vocabulary((AttributeFamily("finish", (AttributeValue("matte"), AttributeValue("other"))),))
+    assert Lexicon.from_vocabulary(vocab).lookup("other") == Entry("value", "finish", "other")
+    assert Lexicon.from_vocabulary(TINY).lookup("other") == Entry("change")
+
+
+def test_plurals_only_for_the_product_type():
+    lexicon = Lexicon.from_vocabulary(TINY)
+    assert lexicon.lookup("tees") == Entry("value", "category", "t-shirt")
+    assert lexicon.lookup("blues") is None
+    assert lexicon.lookup("palette") == Entry("aspect", "color")
+
+
+def test_a_domain_the_sample_never_had():
+    vocab = Vocabulary((
+        AttributeFamily("material", (AttributeValue("marble"), AttributeValue("rattan", ("wicker",)))),
+        AttributeFamily("item", (AttributeValue("mug"), AttributeValue("vase"))),
+        AttributeFamily("room", (AttributeValue("bedroom"), AttributeValue("kitchen")), aspects=("which room",)),
+    ), product_type="item")
+    lexicon = Lexicon.from_vocabulary(vocab)
+    assert [(m.entry.family, m.entry.value) for m in lexicon.find("wicker mugs for the bedroom")] == [
+        ("material", "rattan"), ("item", "mug"), ("room", "bedroom")]
 
 
 def test_empty_lexicon_finds_nothing():

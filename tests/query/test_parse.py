@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from engine.query import default_lexicon, parse_query_text
+from engine.query import parse_query_text
+from tests.vocab import fashion_lexicon
 
 # (text, mode, targets, aspect_families, excluded)
 TABLE = [
@@ -70,7 +71,7 @@ TABLE = [
 
 @pytest.mark.parametrize(("text", "mode", "targets", "aspects", "excluded"), TABLE, ids=[row[0] or "<empty>" for row in TABLE])
 def test_parse_table(text, mode, targets, aspects, excluded):
-    parsed = parse_query_text(text, default_lexicon())
+    parsed = parse_query_text(text, fashion_lexicon())
     assert (parsed.mode, parsed.targets, parsed.aspect_families, parsed.excluded) == (mode, targets, aspects, excluded)
 
 
@@ -80,12 +81,12 @@ def test_table_is_big_enough_and_covers_every_mode():
 
 
 def test_last_mention_sorts_last_in_targets():
-    parsed = parse_query_text("red shirt, actually blue", default_lexicon())
+    parsed = parse_query_text("red shirt, actually blue", fashion_lexicon())
     assert list(parsed.targets.items()) == [("category", "shirt"), ("color", "blue")]
 
 
 def test_value_both_negated_and_named_keeps_the_last_reading():
-    lexicon = default_lexicon()
+    lexicon = fashion_lexicon()
     assert parse_query_text("not red, red", lexicon).targets == {"color": "red"}
     assert parse_query_text("not red, red", lexicon).excluded == {}
     assert parse_query_text("red, no red", lexicon).excluded == {"color": "red"}
@@ -93,9 +94,9 @@ def test_value_both_negated_and_named_keeps_the_last_reading():
 
 
 def test_cleaned_text_and_truncation_are_reported():
-    parsed = parse_query_text("  in\tRED\u202e  ", default_lexicon())
+    parsed = parse_query_text("  in\tRED\u202e  ", fashion_lexicon())
     assert (parsed.cleaned_text, parsed.truncated, parsed.targets) == ("in RED", False, {"color": "red"})
-    long = parse_query_text("red " * 2500, default_lexicon(), max_chars=20)  # 10,000 characters
+    long = parse_query_text("red " * 2500, fashion_lexicon(), max_chars=20)  # 10,000 characters
     assert long.truncated and len(long.cleaned_text) <= 20 and long.targets == {"color": "red"}
 
 
@@ -104,18 +105,18 @@ def test_cleaned_text_and_truncation_are_reported():
     ["x" * 10_000, "red\x00shirt", "'\"; DROP TABLE items; --", "\u202ered\u202c", "\ud800 lone surrogate", "😀 in 🟥"],
 )
 def test_hostile_text_parses_without_error(text):
-    parsed = parse_query_text(text, default_lexicon())
+    parsed = parse_query_text(text, fashion_lexicon())
     assert parsed.mode in ("pivot", "descriptor", "none")
     assert "\x00" not in parsed.cleaned_text and len(parsed.cleaned_text) <= 500
 
 
 def test_nul_splits_words_rather_than_joining_them():
     # NUL is removed, not turned into a space: "red\x00shirt" reads as one word, matching nothing
-    assert parse_query_text("red\x00shirt", default_lexicon()).targets == {}
+    assert parse_query_text("red\x00shirt", fashion_lexicon()).targets == {}
 
 
 def test_to_dict_is_json_ready():
-    parsed = parse_query_text("similar style but in red", default_lexicon())
+    parsed = parse_query_text("similar style but in red", fashion_lexicon())
     assert json.loads(json.dumps(parsed.to_dict())) == {
         "mode": "pivot",
         "targets": {"color": "red"},

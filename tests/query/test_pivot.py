@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from engine.query import PivotError, apply_pivot, default_lexicon, enriched_query_text, parse_query_text
+from engine.query import PivotError, apply_pivot, parse_query_text
+from engine.query import enriched_query_text as _enriched
+from sample_data.workspace_vocabulary import WORD_ORDER
+from tests.vocab import fashion_lexicon
+
+
+def enriched_query_text(attributes, extra_words=""):
+    return _enriched(attributes, extra_words, WORD_ORDER)
 
 BLUE_STRIPED_SHIRT = {"category": "shirt", "pattern": "striped", "color": "blue"}
 
 
 def test_blue_striped_shirt_in_red():
-    targets = parse_query_text("in red", default_lexicon()).targets
+    targets = parse_query_text("in red", fashion_lexicon()).targets
     pivoted = apply_pivot(BLUE_STRIPED_SHIRT, targets)
     assert pivoted == {"category": "shirt", "pattern": "striped", "color": "red"}
     assert enriched_query_text(pivoted) == "red striped shirt"

@@ -41,12 +41,12 @@ if source == "Catalog item":
         c1, c2, c3 = st.columns(3)
         text = c1.text_input("Filter by id, title or description", key="explore_ref_text").strip() or None
         kind = c2.selectbox("Kind", ["all", "product", "scene"], key="explore_ref_kind")
-        categories = search_state.item_categories(ws)
-        category = c3.selectbox("Category (as read by the attribute pipeline)", ["all", *categories],
-                                key="explore_ref_category")
+        type_family, categories = search_state.item_categories(ws)
+        category = c3.selectbox(f"{(type_family or 'product type').capitalize()} (from the catalog)",
+                                ["all", *categories], key="explore_ref_category", disabled=not categories)
         page = state.catalog_page(str(ws.root), 0, 1000, text, None if kind == "all" else kind)
         shown = [i for i in page.items if category == "all"
-                 or context.items.get(i.item_id, {}).get("attributes", {}).get("category") == category][:PICK_GRID]
+                 or context.items.get(i.item_id, {}).get("attributes", {}).get(type_family) == category][:PICK_GRID]
         if not shown:
             st.caption("No items match these filters.")
         for start in range(0, len(shown), PICK_COLUMNS):
@@ -119,7 +119,11 @@ if item_id or image_path:
     reading, confidence = cache[key]
     st.caption("Read off the reference: " + (", ".join(f"{f} {v} ({confidence[f]:.2f})" for f, v in reading.items())
                                               or "nothing confident"))
-    suggestions = suggest_queries(reading, confidence)
+    if context.vocabulary.is_empty():
+        from engine.vocabulary import HOW_TO_GET_ONE
+
+        st.info("Attributes are unknown: " + HOW_TO_GET_ONE)
+    suggestions = suggest_queries(reading, confidence, context.vocabulary)
     for start in range(0, len(suggestions), PICK_COLUMNS):
         for n, (column, s) in enumerate(zip(st.columns(PICK_COLUMNS), suggestions[start:start + PICK_COLUMNS])):
             column.button(s.text, key=f"explore_suggest_{start + n}", on_click=_suggest, args=(s.text,),
