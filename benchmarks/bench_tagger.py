@@ -27,6 +27,8 @@ from engine.attributes.tagger import TaggerSettings, is_held_out  # noqa: E402
 from engine.attributes.tagger_eval import family_precision_recall, label_distribution, recall_at_k  # noqa: E402
 from engine.attributes.tagger_run import SEED_RECALL_AT_10, run_tagger  # noqa: E402
 from engine.workspace import Workspace  # noqa: E402
+from sample_data.workspace_vocabulary import VISIBLE as DEFAULT_FAMILIES  # noqa: E402  (the sample's visible families)
+
 
 def curated_inputs(catalog: Path):
     """The real pipeline's inputs: the catalog's raw VLM-style pairs, curated with MiniLM clustering."""
@@ -41,7 +43,7 @@ def curated_inputs(catalog: Path):
 
 def zero_shot(workspace: Workspace, vocabulary: CuratedVocabulary) -> tuple[dict, float, float]:
     """Zero-shot per-family P/R and Recall@10 (over its 4 families) on the same held-out items."""
-    from engine.attributes.zero_shot import DEFAULT_FAMILIES, ZeroShotTagger
+    from engine.attributes.zero_shot import ZeroShotTagger
     from engine.attributes.tagger_data import read_product_vectors
     from engine.index.store import open_items_table
     from engine.models.clip_encoder import ClipSpec, load_clip
@@ -52,7 +54,7 @@ def zero_shot(workspace: Workspace, vocabulary: CuratedVocabulary) -> tuple[dict
     dim = clip.identity.dim
     held = [i for i, item in enumerate(data.ids) if is_held_out(item, 10)]
     image = data.vectors[held, :dim]
-    tagger = ZeroShotTagger(clip.encode_texts, vocabulary.families)
+    tagger = ZeroShotTagger(clip.encode_texts, vocabulary.families, families=DEFAULT_FAMILIES, product_type="category")
     tags = tagger.tag(image)
     truth = [{f: v for f, v in data.truth[i].items() if f in DEFAULT_FAMILIES} for i in held]
     assigned = [[(f, t.value) for f, t in row.items()] for row in tags]
@@ -124,8 +126,6 @@ def main(argv=None) -> int:
           f"{report.items / report.seconds['assign']:.0f} items/s written)")
 
     zs_family, zs_recall, zs_seconds = zero_shot(workspace, vocabulary)
-    from engine.attributes.zero_shot import DEFAULT_FAMILIES
-
     tagger4 = tagger_recall_on(workspace, DEFAULT_FAMILIES)
     print(f"zero-shot baseline (open_clip sample model, image only, {zs_seconds:.1f}s): "
           f"Recall@10 over category/color/pattern/material {zs_recall:.1%} (tagger on the same 4 families: "

@@ -5,7 +5,7 @@ held-out split, 10% by a hash of the item id), so the benchmark does not reward 
 Pivots change one visual family (mostly color and pattern) to a value that gives at least one perfect
 answer in the catalog; descriptors name one visual family of the reference; crops take an object's box
 in a held-out scene, graded against the attributes of the product in that box. Texts come from varied
-templates filled with the query lexicon's surface forms (vocabulary synonyms + surface_forms.toml).
+templates filled with the query lexicon's surface forms (the fashion workspace vocabulary: synonyms + query_forms.toml).
 Everything is drawn from one seed, so the same catalog and seed give the same queries.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.query.lexicon import default_phrases
+from engine.query.lexicon import lexicon_for, lexicon_phrases
 from engine.records import Query
 from sample_data.relevance import PIVOT_KEPT, descriptor_grade, load_sample_truth, pivot_grade
 
@@ -67,13 +67,19 @@ class BenchQuery:
         return self.query.item_id
 
 
+def _phrases():
+    from sample_data.workspace_vocabulary import fashion_vocabulary
+
+    return lexicon_phrases(lexicon_for(fashion_vocabulary()))
+
+
 def pivot_text(family: str, value: str, rng: random.Random) -> str:
-    forms, _ = default_phrases()
+    forms, _ = _phrases()
     return rng.choice(PIVOT_TEMPLATES[family]).format(v=rng.choice(forms.get((family, value), (value,))))
 
 
 def descriptor_text(family: str, rng: random.Random) -> str:
-    _, aspects = default_phrases()
+    _, aspects = _phrases()
     return rng.choice(DESCRIPTOR_TEMPLATES).format(a=rng.choice(aspects.get(family, (family,))))
 
 

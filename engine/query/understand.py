@@ -2,7 +2,8 @@
 
 The rule (pinned by tests/query/test_understand.py):
 - no reference image: mode "text"; the targets are the values the text names; the enriched text is the text.
-- no text: mode "image"; the target is the reference's category; the enriched text is the reference's reading.
+- no text: mode "image"; the target is the reference's category (here and below: the vocabulary's product-type
+  family, none when it has no `product_type`); the enriched text is the reference's reading.
 - a pivot changes aspects of *this* thing: the targets are the values the text names plus the reference's
   category (unless the text names a category), and the enriched text is the reference's reading with the
   pivot applied and excluded values dropped ("blue striped shirt" + "in red" -> "red striped shirt"). A change
