@@ -40,6 +40,9 @@ class SearchContext:
         """Open the index; load the models recorded on its columns and the workspace's vocabulary unless given."""
         from engine.index.columns import check_model
 
+        from engine.index.build_marker import check_build_finished
+
+        check_build_finished(workspace)  # a build killed while writing leaves a half-written table
         table = open_items_table(workspace)
         if IMAGE_VEC not in table.schema.names:
             raise FileNotFoundError(f"the workspace {workspace.root} is not indexed yet; run `workbench index`")
@@ -60,6 +63,16 @@ class SearchContext:
         if vocabulary is None:
             vocabulary = load_workspace_vocabulary(workspace.root)
         return cls(workspace, table, clip, text_encoder, items, vocabulary)
+
+    def vocabulary_warnings(self) -> list[str]:
+        """What a user should know about the vocabulary this search reads: none yet, or stages made with another."""
+        from engine.index.build import index_vocabulary_hash
+        from engine.vocabulary import HOW_TO_GET_ONE, stale_stages
+
+        if self.vocabulary.is_empty():
+            return [HOW_TO_GET_ONE[0].upper() + HOW_TO_GET_ONE[1:]]
+        recorded = {"index": index_vocabulary_hash(self.table)}
+        return [s.message(self.vocabulary.hash) for s in stale_stages(self.vocabulary, recorded)]
 
     @property
     def lexicon(self):
@@ -108,14 +121,10 @@ class SearchContext:
 
     def reference_image(self, item_id: str | None, image_path: str | None):
         """The reference as a PIL image: a catalog item's image or an uploaded file."""
-        from PIL import Image
+        from engine.catalog.images import open_query_image
 
         path = self.workspace.root / self.item(item_id)["image_path"] if item_id else image_path
-        try:
-            with Image.open(path) as im:
-                return im.convert("RGB")
-        except (OSError, Image.DecompressionBombError) as exc:
-            raise ValueError(f"cannot read the reference image {path}: {exc}") from None
+        return open_query_image(path)  # the ingest's file-size and pixel limits; a QueryImageError names the file
 
     def reference_vector(self, understood) -> np.ndarray | None:
         """The open_clip vector of the query's reference: the surrogate item, the item, or the embedded image/crop."""
