@@ -35,7 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a 
 from engine.attributes.records import ItemAttribute  # noqa: E402
 from engine.collections import (CollectionSettings, build_collections, build_feeds_sql, feeds_oracle,  # noqa: E402
                                 item_attributes, propose_topics, query_targets, read_search_queries)
+from engine.vocabulary import Vocabulary, load_workspace_vocabulary, read_vocabulary_file  # noqa: E402
 from engine.workspace import Workspace  # noqa: E402
+
+VOCAB: Vocabulary | None = None  # the workspace's vocabulary, set by main()
 
 
 def timed(fn, *args, repeat: int = 1, **kwargs):
@@ -51,16 +54,16 @@ def timed(fn, *args, repeat: int = 1, **kwargs):
 def truth_table(catalog: Path) -> dict[str, dict[str, str]]:
     import pyarrow.parquet as pq
 
-    families = ("category", "color", "pattern", "material", "style", "season", "occasion")
+    families = VOCAB.family_names
     rows = pq.read_table(catalog / "items.parquet", columns=["item_id", *families]).to_pylist()
     return {r["item_id"]: {f: r[f] for f in families if r[f] is not None} for r in rows}
 
 
 def vlm_attributes(catalog: Path) -> list[ItemAttribute]:
     """Raw VLM key-value output, each value read through the query lexicon (values it does not know dropped)."""
-    from engine.query.lexicon import default_lexicon
+    from engine.query.lexicon import lexicon_for
 
-    lexicon, out = default_lexicon(), []
+    lexicon, out = lexicon_for(VOCAB), []
     for line in (catalog / "vlm_attributes.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         for pair in row.get("attributes", []):
@@ -107,15 +110,15 @@ def baseline_queries(queries: list[str], max_attributes: int) -> dict[frozenset,
     category and 1..max_attributes other attributes (the sets demand.py gives demand to)."""
     from collections import Counter
 
-    from engine.collections.records import CATEGORY
-    from engine.query.lexicon import default_lexicon
+    from engine.query.lexicon import lexicon_for
     from engine.query.parse import parse_query_text
 
-    lexicon, best = default_lexicon(), {}
+    noun = VOCAB.product_type
+    lexicon, best = lexicon_for(VOCAB), {}
     for text, n in Counter(str(q).strip().casefold() for q in queries).most_common():
         targets = frozenset(parse_query_text(text, lexicon).targets.items())
-        others = sum(f != CATEGORY for f, _ in targets)
-        if any(f == CATEGORY for f, _ in targets) and 1 <= others <= max_attributes:
+        others = sum(f != noun for f, _ in targets)
+        if any(f == noun for f, _ in targets) and 1 <= others <= max_attributes:
             query, count = best.get(targets, (text, 0))
             best[targets] = (query, count + n)
     return best
@@ -130,12 +133,12 @@ def text_cg_feeds(context, topics, k: int = 10, chunk: int = 512):
     from types import SimpleNamespace
 
     from engine.generators.registry import get_generator
-    from engine.query.lexicon import default_lexicon
+    from engine.query.lexicon import lexicon_for
     from engine.query.parse import parse_query_text
     from engine.query.understand import understood_query
     from engine.records import Query
 
-    cg, lexicon, feeds = get_generator("text"), default_lexicon(), []
+    cg, lexicon, feeds = get_generator("text"), lexicon_for(VOCAB), []
     params = cg.check_params({})
     for start in range(0, len(topics), chunk):
         part = topics[start:start + chunk]
@@ -193,12 +196,12 @@ def replicate(attributes: list[ItemAttribute], n_items: int) -> list[ItemAttribu
 
 
 def grade(name, attributes, targets, settings, truth, lines):
-    topics, topic_s = timed(propose_topics, attributes, settings, targets)
-    feeds, sql_s = timed(build_feeds_sql, topics, attributes, settings, repeat=3)
-    oracle, oracle_s = timed(feeds_oracle, topics, attributes, settings)
+    topics, topic_s = timed(propose_topics, attributes, VOCAB, settings, targets)
+    feeds, sql_s = timed(build_feeds_sql, topics, attributes, VOCAB.product_type, settings, repeat=3)
+    oracle, oracle_s = timed(feeds_oracle, topics, attributes, VOCAB.product_type, settings)
     same = [(f.topic_id, f.rank, f.item_id) for f in feeds] == [(f.topic_id, f.rank, f.item_id) for f in oracle]
     strict = CollectionSettings(**{**settings.__dict__, "min_overlap": settings.max_attributes})
-    strict_feeds = build_feeds_sql(topics, attributes, strict)
+    strict_feeds = build_feeds_sql(topics, attributes, VOCAB.product_type, strict)
     head = sum(t.tier == "head" for t in topics)
     p_all, _ = precision(topics, feeds, truth)
     p10, per_family = precision(topics, feeds, truth, 10)
@@ -234,12 +237,16 @@ def main(argv=None) -> int:
     shutil.copytree(args.home / "lancedb", args.out / "lancedb")
     workspace = Workspace(args.out)
     settings = CollectionSettings(min_support=args.min_support)
+    global VOCAB
+    VOCAB = load_workspace_vocabulary(args.home)
+    if VOCAB.is_empty():
+        VOCAB = read_vocabulary_file(args.catalog / "vocabulary.toml")
 
-    report = build_collections(workspace, settings, args.catalog / "search_log")
+    report = build_collections(workspace, VOCAB, settings, args.catalog / "search_log")
     print(report.summary())
     loaded, read_s = timed(item_attributes, workspace)
     queries = read_search_queries(args.catalog / "search_log")
-    targets, demand_s = timed(lambda: query_targets(queries))
+    targets, demand_s = timed(lambda: query_targets(queries, VOCAB))
     truth = truth_table(args.catalog)
     lines = ["| attributes | topics (head/tail) | mean feed | topics time | feed SQL | Python oracle | "
              "precision | P@10 | precision, all attrs required |", "|---|---|---|---|---|---|---|---|---|"]
@@ -262,7 +269,7 @@ def main(argv=None) -> int:
 
     big = replicate(truth_attributes, args.scale)
     n_big = len({a.item_id for a in big})
-    big_feeds, big_s = timed(build_feeds_sql, topics, big, settings)
+    big_feeds, big_s = timed(build_feeds_sql, topics, big, VOCAB.product_type, settings)
     print(json.dumps({"scale_items": n_big, "topics": len(topics), "feed_sql_s": round(big_s, 3),
                       "feed_rows": len(big_feeds)}))
 

@@ -31,7 +31,8 @@ from engine.models.fusion.train import (  # noqa: E402
     train_fusion,
     workspace_clip,
 )
-from engine.models.fusion.triplets import DESCRIPTOR_FAMILIES, PIVOT_FAMILIES  # noqa: E402
+from engine.models.fusion.triplets import mining_plan  # noqa: E402
+from engine.vocabulary import load_workspace_vocabulary  # noqa: E402
 from engine.workspace import Workspace  # noqa: E402
 
 MEASURES = ("p@10", "hit@10", "exact@10")
@@ -62,9 +63,11 @@ def main(argv=None) -> int:
     workspace = Workspace(Path(args.home))
     table_ = open_items_table(workspace)
     clip = workspace_clip(table_)
+    vocab = load_workspace_vocabulary(workspace.root)
+    plan = mining_plan(vocab)
     if args.train:
         path = Path(tempfile.mkdtemp(prefix="bench-fusion-")) / "workbench-fusion.safetensors"
-        report = train_fusion(workspace, path, FusionSettings(), clip=clip)
+        report = train_fusion(workspace, path, FusionSettings(), clip=clip, vocab=vocab)
         print(f"trained in {report.seconds:.1f}s on {report.train_triplets} triplets")
     else:
         own = workspace_checkpoint(workspace)
@@ -72,11 +75,11 @@ def main(argv=None) -> int:
     model, meta = load_fusion(path, expected_identity=clip.identity.key())
     settings = FusionSettings(**meta.settings)
     catalog = read_catalog_vectors(table_)
-    _, held = split_triplets(catalog, settings)
+    _, held = split_triplets(catalog, settings, vocab)
     texts = sorted({t.text for t in held})
     text_vectors = dict(zip(texts, clip.encode_texts(texts)))
     t = time.perf_counter()
-    metrics = held_out_metrics(model, held, catalog, text_vectors)
+    metrics = held_out_metrics(model, held, catalog, text_vectors, vocab)
     seconds = time.perf_counter() - t
     print(f"checkpoint {path} (trained {meta.trained_seconds:.0f}s over {meta.clip_identity}); "
           f"{len(catalog.ids)} items, {len(held)} held-out queries from "
@@ -85,17 +88,17 @@ def main(argv=None) -> int:
              {m: metrics[f"{kind}.{method}.{m}"] for m in MEASURES})
             for kind in ("pivot", "descriptor") if f"{kind}.queries" in metrics for method in METHODS]
     print(table(rows, args.markdown))
-    index = TargetIndex(catalog.attributes)
+    index = TargetIndex(catalog.attributes, vocab)
     for kind in ("pivot", "descriptor"):  # fewer than 10 valid targets caps p@10 below 1
         sizes = [min(len(index.valid(t)), 10) / 10 for t in held if t.kind == kind]
         print(f"{kind} p@10 ceiling (valid targets per query, at most 10): {sum(sizes) / max(1, len(sizes)):.3f}")
     print("\nper family:")
     rows = []
-    for kind, families in (("pivot", PIVOT_FAMILIES), ("descriptor", DESCRIPTOR_FAMILIES)):
+    for kind, families in (("pivot", plan.pivot_families), ("descriptor", plan.descriptor_families)):
         for family in families:
             chosen = [t for t in held if t.kind == kind and t.family == family]
             if chosen:
-                fm = held_out_metrics(model, chosen, catalog, text_vectors)
+                fm = held_out_metrics(model, chosen, catalog, text_vectors, vocab)
                 rows += [(f"{kind} {family} ({len(chosen)})", method, {m: fm[f"{kind}.{method}.{m}"] for m in MEASURES})
                          for method in METHODS]
     print(table(rows, args.markdown))

@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a 
 
 def main(argv=None) -> int:
     from engine.models.relevance.teacher import TeacherSettings
-    from engine.models.relevance.train import RelevanceSettings, train_relevance
+    from engine.models.relevance.train import RelevanceSettings
+    from workbench.commands.train_relevance import relevance_for_workspace
     from engine.workspace import Workspace
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -34,7 +35,7 @@ def main(argv=None) -> int:
     settings = RelevanceSettings(source=args.source, pseudo_threshold=args.pseudo_threshold,
                                  teacher=replace(TeacherSettings(), epochs=args.epochs))
     start = time.perf_counter()
-    report = train_relevance(Workspace.resolve(args.home), settings)
+    report = relevance_for_workspace(Workspace.resolve(args.home), settings)
     total = time.perf_counter() - start
     m, lat = report.metrics, report.metrics["latency_ms_per_1000"]
     print(f"relevance model on {args.home}: {report.train_pairs} judged training pairs, {report.held_out_pairs} "

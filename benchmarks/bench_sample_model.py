@@ -38,11 +38,14 @@ def catalog(n: int, seed: int, given: str | None) -> Path:
 
 
 def measure(encoder, pairs, label: str) -> dict:
-    products = [p for p in pairs if p.attributes.get("category")]
+    from sample_data.workspace_vocabulary import fashion_vocabulary
+
+    vocab = fashion_vocabulary()
+    products = [p for p in pairs if p.attributes.get(vocab.product_type)]
     t = time.perf_counter()
     vecs = encoder.encode_images([p.image_path for p in products])
     seconds = time.perf_counter() - t
-    metrics = sample_model_quality(vecs, [p.attributes for p in products], encoder.encode_texts)
+    metrics = sample_model_quality(vecs, [p.attributes for p in products], encoder.encode_texts, vocab)
     metrics["images_per_second"] = len(products) / seconds
     print(f"\n{label}: {len(products)} products")
     for key, value in metrics.items():

@@ -84,3 +84,20 @@ def test_eval_run_records_each_configs_runs_and_reports_a_bad_query(tmp_path, se
     assert "workbench train searchsage" in capsys.readouterr().err
     with open_store(home / "judgments.duckdb", read_only=True) as store:
         assert len(store.run_results_frame(["baseline", "full_standins"], "mine")) == 8  # nothing more stored
+
+
+def test_the_demo_trains_models_through_command_functions_not_the_argv_parser(tmp_path, monkeypatch, capsys):
+    import workbench.cli
+    from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE, SEARCHSAGE
+    from engine.workspace import Workspace
+    from workbench.commands import demo
+
+    def no_reentry(argv=None):
+        raise AssertionError(f"the demo re-entered cli.main with {argv}")
+
+    monkeypatch.setattr(workbench.cli, "main", no_reentry)
+    assert set(demo._demo_trainers()) == {SEARCHSAGE.model, ENGAGEMENT.model, RELEVANCE.model}
+    demo.train_demo_models(Workspace(tmp_path / "bare").create(), (SEARCHSAGE, ENGAGEMENT, RELEVANCE))
+    out = capsys.readouterr().out
+    # nothing is indexed: each command function's own error is printed and the demo goes on
+    assert out.count("could not train the") == 3 and "workbench ingest" in out and "workbench index" in out

@@ -1,4 +1,8 @@
-"""`workbench collections build`: item attributes + search log -> topics -> feeds -> WORKSPACE/collections/."""
+"""`workbench collections build`: item attributes + search log (if any) -> topics -> feeds -> WORKSPACE/collections/.
+
+Every stage reads the workspace's vocabulary (demand parsing, titles, the product-type family); the build
+records its hash, so that collections made with another vocabulary are reported stale.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ from engine.collections.feeds import build_feeds_sql
 from engine.collections.records import CollectionSettings
 from engine.collections.sources import item_attributes
 from engine.collections.storage import save_collections
-from engine.collections.topics import Judge, propose_topics
+from engine.collections.topics import Judge, propose_topics, weighting_of
+from engine.collections.vocabulary_roles import product_type_of
+from engine.vocabulary import Vocabulary
 from engine.workspace import Workspace
 
 
@@ -24,6 +30,9 @@ class BuildReport:
     searches: int  # searches read from the log (0 without one)
     search_log: str | None
     judge: str | None
+    weighting: str = "demand"  # "demand" (searches, from the log) or "supply" (items carrying a topic: no log)
+    product_type: str = ""  # the vocabulary family topics are anchored on
+    vocabulary_hash: str = ""  # the vocabulary the topics were built with (stale detection)
     topics: int = 0
     head: int = 0
     tail: int = 0
@@ -41,7 +50,8 @@ class BuildReport:
             f"{self.topics} topics ({self.head} head, {self.tail} tail) from {self.items} items' "
             f"'{self.source}' attributes",
             f"demand: {self.searches} searches from {self.search_log}" if self.search_log
-            else "demand: no search log (every topic is tail); pass --search-log DIR",
+            else "weighting: by supply (no search log: topics are ordered and split into head and tail by the "
+                 "items carrying them); pass --search-log DIR to weigh them by searches",
             f"judge: {self.judge or 'none (topics not judge-filtered)'}",
             f"feeds: {self.feed_rows} rows, mean {self.feed_rows / max(self.topics, 1):.1f} per topic, "
             f"{self.empty_feeds} empty",
@@ -51,27 +61,32 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def build_collections(workspace: Workspace, settings: CollectionSettings = CollectionSettings(),
+def build_collections(workspace: Workspace, vocab: Vocabulary, settings: CollectionSettings = CollectionSettings(),
                       search_log: Path | None = None, judge: Judge | None = None,
-                      judge_name: str | None = None, lexicon=None) -> BuildReport:
-    """Read attributes and demand, propose topics, build feeds with SQL, save everything; returns the report."""
+                      judge_name: str | None = None) -> BuildReport:
+    """Read attributes and demand, propose topics, build feeds with SQL, save everything; returns the report.
+
+    Without a search log topics are weighted by supply (the report says so).
+    """
     clock = time.perf_counter()
-    loaded = item_attributes(workspace)
+    loaded = item_attributes(workspace)  # first: a workspace not ingested or indexed yet says so
+    noun = product_type_of(vocab)
     queries = read_search_queries(search_log) if search_log is not None else []
-    targets = query_targets(queries, lexicon)
+    targets = query_targets(queries, vocab) if search_log is not None else None
     read_s = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    topics = propose_topics(loaded.attributes, settings, targets, judge)
+    topics = propose_topics(loaded.attributes, vocab, settings, targets, judge)
     topics_s = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    feeds = build_feeds_sql(topics, loaded.attributes, settings)
+    feeds = build_feeds_sql(topics, loaded.attributes, noun, settings)
     feeds_s = time.perf_counter() - clock
 
     fed = {f.topic_id for f in feeds}
     report = BuildReport(loaded.source, loaded.items, len(queries), str(search_log) if search_log else None,
-                         judge_name if judge is not None else None, topics=len(topics),
+                         judge_name if judge is not None else None, weighting=weighting_of(targets),
+                         product_type=noun, vocabulary_hash=vocab.hash, topics=len(topics),
                          head=sum(t.tier == "head" for t in topics), tail=sum(t.tier == "tail" for t in topics),
                          feed_rows=len(feeds), empty_feeds=sum(t.topic_id not in fed for t in topics),
                          settings=settings.text(),

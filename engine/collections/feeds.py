@@ -1,8 +1,9 @@
 """Feeds: each topic's top products by confidence-weighted shared attributes, as SQL on DuckDB (sql/feed_scores.sql).
 
-A pair (topic, item) is a candidate when the item carries the topic's category (attribute partitioning)
-and at least min(min_overlap, n) of the topic's n other attributes (the prefilter). Its score is the sum of
-the item's confidences over the attributes it shares with the topic, category included. Each topic keeps
+A pair (topic, item) is a candidate when the item carries the topic's product type (the vocabulary's
+product-type family: attribute partitioning) and at least min(min_overlap, n) of the topic's n other
+attributes (the prefilter). Its score is the sum of the item's confidences over the attributes it shares
+with the topic, product type included. Each topic keeps
 its top feed_size items, higher score first, ties by item_id. `feeds_oracle` computes the same by brute force.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from engine.attributes.records import ItemAttribute
-from engine.collections.records import CATEGORY, CollectionSettings, FeedRow, Topic
+from engine.collections.records import CollectionSettings, FeedRow, Topic
 
 SQL_PATH = Path(__file__).with_name("sql") / "feed_scores.sql"
 SCORE_DECIMALS = 9  # scores are compared rounded, so float summation order cannot reorder ties
@@ -29,9 +30,13 @@ def distinct_attributes(attributes: Sequence[ItemAttribute], min_confidence: flo
     return out
 
 
-def build_feeds_sql(topics: Sequence[Topic], attributes: Sequence[ItemAttribute],
+def build_feeds_sql(topics: Sequence[Topic], attributes: Sequence[ItemAttribute], product_type: str,
                     settings: CollectionSettings = CollectionSettings(), connection=None) -> list[FeedRow]:
-    """Every topic's feed, computed by sql/feed_scores.sql on an in-memory DuckDB (or the given connection)."""
+    """Every topic's feed, computed by sql/feed_scores.sql on an in-memory DuckDB (or the given connection).
+
+    DuckDB here is an in-process SQL engine over Arrow tables (the same SQL runs on Spark), not the judgment
+    store: nothing is written.
+    """
     import duckdb
     import pyarrow as pa
 
@@ -52,7 +57,8 @@ def build_feeds_sql(topics: Sequence[Topic], attributes: Sequence[ItemAttribute]
         con.register("item_attributes", items)
         con.register("topic_attributes", topic_table)
         rows = con.execute(SQL_PATH.read_text(encoding="utf-8"),
-                           {"min_overlap": settings.min_overlap, "feed_size": settings.feed_size}).fetchall()
+                           {"min_overlap": settings.min_overlap, "feed_size": settings.feed_size,
+                            "product_type": product_type}).fetchall()
     finally:
         con.unregister("item_attributes")
         con.unregister("topic_attributes")
@@ -61,7 +67,7 @@ def build_feeds_sql(topics: Sequence[Topic], attributes: Sequence[ItemAttribute]
     return [FeedRow(t, int(r), i, float(s)) for t, r, i, s in rows]
 
 
-def feeds_oracle(topics: Sequence[Topic], attributes: Sequence[ItemAttribute],
+def feeds_oracle(topics: Sequence[Topic], attributes: Sequence[ItemAttribute], product_type: str,
                  settings: CollectionSettings = CollectionSettings()) -> list[FeedRow]:
     """The same feeds by brute force over every (topic, item) pair, for tests and the benchmark."""
     by_item: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
@@ -69,14 +75,14 @@ def feeds_oracle(topics: Sequence[Topic], attributes: Sequence[ItemAttribute],
         by_item[item][(family, value)] = confidence
     out = []
     for topic in sorted(topics, key=lambda t: t.topic_id):
-        category = (CATEGORY, topic.category)
-        others = [p for p in topic.attributes if p[0] != CATEGORY]
+        noun = (product_type, topic.product(product_type))
+        others = [p for p in topic.attributes if p[0] != product_type]
         needed = min(settings.min_overlap, len(others))
         scored = []
         for item, held in by_item.items():
             shared = [p for p in others if p in held]
-            if category in held and shared and len(shared) >= needed:
-                scored.append((held[category] + sum(held[p] for p in shared), item))
+            if noun in held and shared and len(shared) >= needed:
+                scored.append((held[noun] + sum(held[p] for p in shared), item))
         scored.sort(key=lambda s: (-round(s[0], SCORE_DECIMALS), s[1]))
         out.extend(FeedRow(topic.topic_id, rank, item, score)
                    for rank, (score, item) in enumerate(scored[: settings.feed_size], start=1))

@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 
 from engine.collections.errors import CollectionsError
 
-CATEGORY = "category"
 TIERS = ("head", "tail")
+WEIGHTINGS = ("demand", "supply")  # what orders topics and splits head from tail: searches, or items carrying them
 
 
 @dataclass(frozen=True)
@@ -17,17 +17,17 @@ class CollectionSettings:
     """How topics are proposed and feeds built; `text()` is its stable form (stored in the manifest)."""
 
     min_support: int = 10  # a topic needs at least this many items carrying its whole attribute tuple
-    max_attributes: int = 3  # other attributes besides the category in a topic: 1..max_attributes
+    max_attributes: int = 3  # other attributes besides the product type in a topic: 1..max_attributes
     min_confidence: float = 0.0  # item attributes below this confidence are ignored (support and feeds)
-    head_share: float = 0.2  # head = the most demanded topics that together hold this share of demand mass
-    min_overlap: int = 1  # a feed item must share the category and >= min(min_overlap, n) of the topic's n others
+    head_share: float = 0.2  # head = the heaviest topics (by demand, or supply without a log) holding this share
+    min_overlap: int = 1  # a feed item must share the product type and >= min(min_overlap, n) of the topic's n others
     feed_size: int = 50  # products kept per topic
     min_judge_score: float = 0.5  # with a judge, topics scoring below this are dropped
 
     def __post_init__(self) -> None:
         checks = [
             ("min_support", self.min_support >= 1, "a whole number >= 1"),
-            ("max_attributes", 1 <= self.max_attributes <= 3, "1, 2 or 3 (a category plus one to three others)"),
+            ("max_attributes", 1 <= self.max_attributes <= 3, "1, 2 or 3 (a product type plus one to three others)"),
             ("min_confidence", 0.0 <= self.min_confidence <= 1.0, "a number in 0..1"),
             ("head_share", 0.0 <= self.head_share <= 1.0, "a number in 0..1"),
             ("min_overlap", self.min_overlap >= 1, "a whole number >= 1"),
@@ -53,20 +53,25 @@ def topic_id_of(attributes: Attributes) -> str:
 
 @dataclass(frozen=True)
 class Topic:
-    """One shopping topic: a category plus one to three other attributes, with its support, demand and title."""
+    """One shopping topic: a product type plus one to three other attributes, with its support, demand and title."""
 
     topic_id: str
     title: str  # query-like: "yellow summer party dress"
-    attributes: Attributes  # sorted by family; exactly one is the category
+    attributes: Attributes  # sorted by family; exactly one is of the vocabulary's product-type family
     support: int  # items carrying every attribute of the tuple
     demand: int  # searches whose parsed targets include every attribute of the tuple (see demand.py)
     exact_demand: int  # searches whose parsed targets are exactly the tuple
-    tier: str  # "head" or "tail" (see topics.label_tiers)
+    tier: str  # "head" or "tail" (see topics.label_tiers; by demand, or by support without a search log)
     judge_score: float | None = None  # the judge's score of (attributes, title); None without a judge
 
-    @property
-    def category(self) -> str:
-        return dict(self.attributes)[CATEGORY]
+    def product(self, product_type: str) -> str:
+        """The topic's value of the product-type family ("dress", "mug")."""
+        try:
+            return dict(self.attributes)[product_type]
+        except KeyError:
+            raise CollectionsError(f"topic {self.title!r} has no {product_type!r} attribute (it has "
+                                   f"{dict(self.attributes)}); rebuild the collections with `workbench collections "
+                                   "build`") from None
 
     def attribute_dict(self) -> dict[str, str]:
         return dict(self.attributes)

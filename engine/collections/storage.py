@@ -94,3 +94,16 @@ def load_manifest(workspace: Workspace) -> dict:
     if not path.is_file():
         raise CollectionsMissingError(f"{path} not found; make it with `workbench collections build`")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+STALE_STAGE = "collections"  # the key of engine.vocabulary.REFRESH_COMMANDS
+
+
+def recorded_vocabulary(workspace: Workspace) -> dict[str, str | None]:
+    """{"collections": the vocabulary hash the built collections recorded (None: built before vocabularies)},
+    or {} when none are built: what engine.vocabulary.stale_stages reads."""
+    try:
+        manifest = load_manifest(workspace)
+    except CollectionsMissingError:
+        return {}
+    return {STALE_STAGE: manifest.get("vocabulary_hash") or None}

@@ -1,7 +1,8 @@
 """Engagement scorers: the reranker's engagement term, pluggable by name (`engagement = "..."` in a config).
 
 coec     the item's position-debiased engagement rate r (COEC, engine/index/engagement.py) as r / (1 + r):
-         0.5 is an average item, never-shown items included. Query-independent.
+         0.5 is an average item, never-shown items included. Query-independent. Without a search log (a
+         user's catalog usually has none) every item is never-shown: the term is neutral, 0.5 for all.
 learned  the engagement model (engine/models/engagement/): P(engaged | query, item, examined), trained with
          `workbench train engagement` into WORKSPACE/models/engagement.json and loaded once per context.
 """
@@ -60,7 +61,8 @@ def _loaded(context):
         if not path.is_file():
             raise FileNotFoundError(f"the `learned` engagement scorer needs the engagement model {path}, which is "
                                     f"missing; train it with `workbench train engagement --home "
-                                    f"{context.workspace.root}` or use engagement = \"coec\"")
+                                    f"{context.workspace.root}` (it needs a search log) or use engagement = \"coec\" (neutral "
+                                    "without a log)")
         meta = load_engagement_model(path, catalog_hash(context.items))
         impressions = {}
         if "impressions" in context.table.schema.names:

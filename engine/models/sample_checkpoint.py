@@ -31,6 +31,7 @@ class CheckpointMeta:
     trained_seconds: float
     train_items: int
     held_out_items: int
+    vocabulary_hash: str = ""  # the vocabulary the captions and prompts were made in ("": none or before them)
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
     def to_json(self) -> str:

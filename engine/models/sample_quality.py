@@ -1,4 +1,5 @@
-"""Quality of an image-text model on held-out sample items: zero-shot attribute accuracy and Recall@10."""
+"""Quality of an image-text model on held-out items: zero-shot attribute accuracy and Recall@10, in the families
+of the workspace's vocabulary (its product type and the families visible in images)."""
 
 from __future__ import annotations
 
@@ -8,25 +9,44 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from engine.models.zero_shot import text_to_image_recall, zero_shot_accuracy
-
-ZERO_SHOT_FAMILIES = ("category", "color", "pattern", "material")
-TWO_ATTRIBUTE_FAMILIES = (("color", "category"), ("pattern", "category"), ("material", "category"),
-                          ("color", "pattern"))
+from engine.vocabulary import Vocabulary
 
 
-def family_values() -> dict[str, list[str]]:
-    """Every value of each attribute family, from the sample vocabulary."""
-    from sample_data.vocabulary import load_vocabulary
+def zero_shot_families(vocab: Vocabulary) -> tuple[str, ...]:
+    """The product type, then the other visible families: what a photo shows."""
+    if vocab.product_type is None:
+        return ()
+    return (vocab.product_type, *(f for f in vocab.visible_families if f != vocab.product_type))
 
-    vocab = load_vocabulary()
-    return {f: list(vocab.family(f).names) for f in ZERO_SHOT_FAMILIES}
+
+def family_values(vocab: Vocabulary) -> dict[str, list[str]]:
+    """Every value of each zero-shot family, in vocabulary order."""
+    values = vocab.values()
+    return {f: values[f] for f in zero_shot_families(vocab)}
 
 
-def two_attribute_queries(truth: Sequence[Mapping[str, str]], *, limit: int, seed: int) -> list[dict[str, str]]:
-    """Distinct two-attribute queries ("red floral dress" style: color+category, pattern+category...) from the items."""
+def query_pairs(vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """Family pairs of the two-attribute queries: each visible family with the product type ("red dress"), and
+    the first two visible families together ("red floral")."""
+    families = zero_shot_families(vocab)
+    if not families:
+        return ()
+    noun, visible = families[0], families[1:]
+    return (*((f, noun) for f in visible), *((visible[:2],) if len(visible) >= 2 else ()))
+
+
+def word_order(vocab: Vocabulary) -> tuple[str, ...]:
+    """How a query's values are written: the other families in vocabulary order, the product type last."""
+    return (*(f for f in vocab.family_names if f != vocab.product_type),
+            *((vocab.product_type,) if vocab.product_type else ()))
+
+
+def two_attribute_queries(truth: Sequence[Mapping[str, str]], vocab: Vocabulary, *, limit: int,
+                          seed: int) -> list[dict[str, str]]:
+    """Distinct two-attribute queries ("red floral dress" style: color+product type, ...) from the items."""
     seen: dict[tuple, dict[str, str]] = {}
     for t in truth:
-        for fams in TWO_ATTRIBUTE_FAMILIES:
+        for fams in query_pairs(vocab):
             if all(t.get(f) for f in fams):
                 q = {f: t[f] for f in fams}
                 seen.setdefault(tuple(sorted(q.items())), q)
@@ -35,14 +55,22 @@ def two_attribute_queries(truth: Sequence[Mapping[str, str]], *, limit: int, see
     return queries[:limit]
 
 
-def sample_model_quality(image_vecs: np.ndarray, truth: Sequence[Mapping[str, str]], encode_texts, *,
-                         queries: int = 200, seed: int = 0) -> dict[str, float]:
-    """zero_shot_<family> accuracies and text_to_image_recall@10, over the given (held-out) items."""
-    values = family_values()
-    metrics = {f"zero_shot_{f}": zero_shot_accuracy(image_vecs, truth, f, values[f], encode_texts)
-               for f in ZERO_SHOT_FAMILIES}
-    qs = two_attribute_queries(truth, limit=queries, seed=seed)
-    metrics["text_to_image_recall@10"] = text_to_image_recall(image_vecs, truth, qs, encode_texts, k=10)
+def sample_model_quality(image_vecs: np.ndarray, truth: Sequence[Mapping[str, str]], encode_texts,
+                         vocab: Vocabulary, *, queries: int = 200, seed: int = 0) -> dict[str, float]:
+    """zero_shot_<family> accuracies and text_to_image_recall@10, over the given (held-out) items; {} when the
+    vocabulary names no product type (prompts need the noun)."""
+    values = family_values(vocab)
+    if not values:
+        return {}
+    metrics = {}
+    for family, names in values.items():
+        if any(t.get(family) for t in truth):
+            metrics[f"zero_shot_{family}"] = zero_shot_accuracy(image_vecs, truth, family, names, encode_texts,
+                                                                product_type=vocab.product_type)
+    qs = two_attribute_queries(truth, vocab, limit=queries, seed=seed)
+    if qs:
+        metrics["text_to_image_recall@10"] = text_to_image_recall(image_vecs, truth, qs, encode_texts, k=10,
+                                                                  word_order=word_order(vocab))
     metrics["items"] = float(len(truth))
     metrics["queries"] = float(len(qs))
     return metrics

@@ -25,17 +25,20 @@ def zero_shot_accuracy(
     family: str,
     values: Sequence[str],
     encode_texts: EncodeTexts,
+    *,
+    product_type: str = "category",
 ) -> float:
-    """Share of items whose nearest prompt among the family's values names the true value."""
-    rows = [i for i, t in enumerate(truth) if t.get(family) and t.get("category")]
+    """Share of items whose nearest prompt among the family's values names the true value (prompts name each
+    item's value of the `product_type` family)."""
+    rows = [i for i, t in enumerate(truth) if t.get(family) and t.get(product_type)]
     if not rows:
-        raise ValueError(f"no item has a true {family!r} and category; cannot measure zero-shot accuracy")
+        raise ValueError(f"no item has a true {family!r} and {product_type}; cannot measure zero-shot accuracy")
     correct = 0
     by_category: dict[str, list[int]] = {}
     for i in rows:
-        by_category.setdefault(truth[i]["category"], []).append(i)
+        by_category.setdefault(truth[i][product_type], []).append(i)
     for category, idx in by_category.items():
-        prompts = encode_texts([prompt(family, v, category) for v in values])
+        prompts = encode_texts([prompt(family, v, category, product_type) for v in values])
         best = np.argmax(image_vecs[idx] @ prompts.T, axis=1)
         correct += sum(values[b] == truth[i][family] for b, i in zip(best, idx))
     return correct / len(rows)
@@ -48,9 +51,13 @@ def text_to_image_recall(
     encode_texts: EncodeTexts,
     *,
     k: int = 10,
+    word_order: Sequence[str] = ("color", "pattern", "material", "category"),
 ) -> float:
-    """Mean over queries of |relevant in top k| / min(k, |relevant|); relevant = every query attribute matches."""
-    texts = [" ".join(q[f] for f in ("color", "pattern", "material", "category") if f in q) for q in queries]
+    """Mean over queries of |relevant in top k| / min(k, |relevant|); relevant = every query attribute matches.
+
+    A query's text is its values in `word_order` (a vocabulary's adjectives, then its product type).
+    """
+    texts = [" ".join(q[f] for f in word_order if f in q) for q in queries]
     scores = image_vecs @ encode_texts(texts).T  # items x queries
     total = 0.0
     for j, q in enumerate(queries):

@@ -94,3 +94,50 @@ def test_the_topic_judge_filters_topics_and_is_named_in_the_report(tmp_path, cap
     assert run(base + ["--judge", "llm"]) == 2
     out = capsys.readouterr().out
     assert "unknown --judge 'llm'" in out and "none" in out
+
+
+def test_a_workspace_without_a_search_log_builds_and_lists_topics_weighted_by_supply(tmp_path, capsys):
+    from engine.collections import recorded_vocabulary
+    from tests.collections.fixtures import home_vocabulary
+
+    workspace = make_workspace(tmp_path / "home", home=True)  # another domain, no sample/ and no log
+    assert run(["collections", "build", "--home", str(workspace.root), "--min-support", "2", "--judge", "none"]) == 0
+    summary = capsys.readouterr().out
+    assert "by supply" in summary and "--search-log" in summary
+    assert run(["collections", "build", "--home", str(workspace.root), "--min-support", "2", "--judge", "none",
+                "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["weighting"], report["product_type"], report["searches"]) == ("supply", "item", 0)
+    assert report["vocabulary_hash"] == home_vocabulary().hash and report["head"] >= 1
+    assert recorded_vocabulary(workspace) == {"collections": home_vocabulary().hash}
+    assert run(["collections", "list", "--home", str(workspace.root), "--json"]) == 0
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert "weighted by supply" in captured.err
+    supports = {(4, "kitchen mug"), (4, "bedroom vase")}  # h1-h4 and h5-h8: the two largest topics come first
+    assert {(4, x["title"]) for x in lines[:2]} == supports
+    assert next(x for x in lines if x["title"] == "teal mug") == {
+        "topic_id": next(x["topic_id"] for x in lines if x["title"] == "teal mug"), "title": "teal mug",
+        "attributes": {"item": "mug", "color": "teal"}, "items": ["h1", "h2", "h3"]}
+
+
+def test_a_changed_vocabulary_reports_the_collections_stale(tmp_path, capsys):
+    from dataclasses import replace
+
+    from engine.vocabulary import save_workspace_vocabulary
+    from tests.collections.fixtures import home_vocabulary
+
+    workspace = make_workspace(tmp_path / "home", home=True)
+    assert run(["collections", "build", "--home", str(workspace.root), "--min-support", "2", "--judge", "none"]) == 0
+    capsys.readouterr()
+    changed = replace(home_vocabulary(), families=home_vocabulary().families[:3])  # room dropped
+    save_workspace_vocabulary(workspace.root, changed)
+    assert run(["collections", "list", "--home", str(workspace.root)]) == 0
+    err = capsys.readouterr().err
+    assert "collections was made with vocabulary" in err and "workbench collections build" in err
+
+
+def test_a_workspace_without_a_vocabulary_is_told_how_to_make_one(tmp_path, capsys):
+    workspace = make_workspace(tmp_path / "ws", vocabulary=False)
+    assert run(["collections", "build", "--home", str(workspace.root), "--judge", "none"]) == 2
+    assert "workbench attributes run" in capsys.readouterr().out

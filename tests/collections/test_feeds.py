@@ -8,7 +8,7 @@ import pytest
 
 from engine.attributes.records import ItemAttribute
 from engine.collections import CollectionSettings, Topic, build_feeds_sql, feeds_oracle, topic_id_of
-from tests.collections.fixtures import item_attribute_list
+from tests.collections.fixtures import home_attribute_list, item_attribute_list
 
 
 def topic(**attributes) -> Topic:
@@ -21,9 +21,10 @@ YELLOW = topic(category="dress", color="yellow")
 BLUE_SHIRT = topic(category="shirt", color="blue")
 
 
-def feeds(topics, settings, attributes=None):
+def feeds(topics, settings, attributes=None, product_type="category"):
     attributes = item_attribute_list() if attributes is None else attributes
-    sql, oracle = build_feeds_sql(topics, attributes, settings), feeds_oracle(topics, attributes, settings)
+    sql = build_feeds_sql(topics, attributes, product_type, settings)
+    oracle = feeds_oracle(topics, attributes, product_type, settings)
     assert [(f.topic_id, f.rank, f.item_id) for f in sql] == [(f.topic_id, f.rank, f.item_id) for f in oracle]
     assert [f.score for f in sql] == pytest.approx([f.score for f in oracle])
     return {t: [(f.item_id, round(f.score, 6)) for f in sql if f.topic_id == t] for t in {f.topic_id for f in sql}}
@@ -42,7 +43,7 @@ def test_feed_size_keeps_the_top_n_per_topic():
     got = feeds([FULL, YELLOW], CollectionSettings(feed_size=3))
     assert [i for i, _ in got[FULL.topic_id]] == ["i01", "i02", "i10"]
     assert [i for i, _ in got[YELLOW.topic_id]] == ["i01", "i02", "i03"]
-    ranks = [f.rank for f in build_feeds_sql([FULL], item_attribute_list(), CollectionSettings(feed_size=3))]
+    ranks = [f.rank for f in build_feeds_sql([FULL], item_attribute_list(), "category", CollectionSettings(feed_size=3))]
     assert ranks == [1, 2, 3]
 
 
@@ -73,8 +74,9 @@ def test_min_confidence_drops_weak_attributes_from_feeds():
 
 
 def test_empty_inputs_give_empty_feeds():
-    assert build_feeds_sql([], item_attribute_list()) == [] == feeds_oracle([], item_attribute_list())
-    assert build_feeds_sql([FULL], []) == [] == feeds_oracle([FULL], [])
+    assert build_feeds_sql([], item_attribute_list(), "category") == [] \
+        == feeds_oracle([], item_attribute_list(), "category")
+    assert build_feeds_sql([FULL], [], "category") == [] == feeds_oracle([FULL], [], "category")
     assert feeds([topic(category="hat", color="red")], CollectionSettings()) == {}
 
 
@@ -95,3 +97,10 @@ def test_sql_equals_the_oracle_on_random_multi_valued_tags():
                      CollectionSettings(feed_size=50, min_overlap=3, min_confidence=0.3)):
         got = feeds(topics, settings, attributes)
         assert got and max(len(v) for v in got.values()) <= settings.feed_size
+
+
+def test_the_product_type_family_partitions_feeds_in_another_domain():
+    # the home fixture's product type is "item": a teal vase (h5) shares color with TEAL_MUG but is no mug
+    teal_mug = topic(item="mug", color="teal")
+    got = feeds([teal_mug], CollectionSettings(), home_attribute_list(), product_type="item")[teal_mug.topic_id]
+    assert got == [("h1", 2.0), ("h2", 2.0), ("h3", 2.0)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.collections.errors import CollectionsError
-from engine.collections.labeling import CONFIG_NAME, FEED_K, QUERY_SET, feed_query, feed_run, label_feed
+from workbench.collection_labeling import CONFIG_NAME, FEED_K, QUERY_SET, feed_query, feed_run, label_feed
 from engine.collections.records import Topic, topic_id_of
 from engine.collections.storage import Collection
 

@@ -23,6 +23,7 @@ from engine.models.fusion import (
 from engine.pipeline.context import SearchContext
 from engine.records import Query, UnderstoodQuery
 from engine.workspace import Workspace
+from sample_data.workspace_vocabulary import fashion_vocabulary
 from tests.fakes import FakeClip, FakeText
 from workbench.cli import main
 
@@ -109,10 +110,11 @@ def test_train_fusion_end_to_end_on_the_tiny_workspace(indexed, tmp_path):
     out = tmp_path / "fusion.safetensors"
     settings = FusionSettings(epochs=2, batch_size=32, proj_dim=8, hidden_dim=8, per_reference=4, warmup_steps=1,
                               threads=1)
-    report = train_fusion(indexed, out, settings, clip=FakeClip())
+    report = train_fusion(indexed, out, settings, clip=FakeClip(), vocab=fashion_vocabulary())
     _, meta = load_fusion(out, expected_identity=FakeClip().identity.key())
     assert report.train_triplets == meta.train_triplets > 0 and meta.metrics == report.metrics
     assert meta.settings["epochs"] == 2 and len(meta.data_hash) == 64
+    assert meta.vocabulary_hash == fashion_vocabulary().hash
     assert "pivot.early_fusion.p@10" in report.summary() or "descriptor.early_fusion.p@10" in report.summary()
 
 

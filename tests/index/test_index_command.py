@@ -53,3 +53,15 @@ def test_a_missing_checkpoint_names_the_file_and_remake_command(home, tmp_path, 
 def test_indexing_before_ingesting_says_what_to_do(tmp_path, capsys):
     assert main(["index", "--home", str(tmp_path / "empty")]) == 2
     assert "ingest" in capsys.readouterr().err
+
+
+def test_indexing_without_a_search_log_works_and_engagement_is_neutral(home, capsys):
+    from engine.index.store import open_items_table, read_columns
+    from engine.workspace import Workspace
+
+    assert not (home / "sample" / "search_log").exists()  # a user's catalog: no log anywhere
+    assert main(["index", "--home", str(home), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["items"] > 0 and "engagement is neutral" in captured.err
+    rates = read_columns(open_items_table(Workspace(home)), ["engagement"]).column("engagement").to_pylist()
+    assert set(rates) == {1.0}  # COEC's prior: the coec term r / (1 + r) is 0.5 for every item

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from engine.collections.errors import CollectionsError, CollectionsMissingError
-from engine.collections.labeling import CONFIG_NAME as FEED_CONFIG, FEED_K, QUERY_SET as LABEL_QUERY_SET, label_feed
 from engine.collections.records import TIERS
 from engine.collections.storage import load_collections
 from workbench import access, search_state, state
+from workbench.collection_labeling import CONFIG_NAME as FEED_CONFIG, FEED_K, QUERY_SET as LABEL_QUERY_SET, label_feed
 
 FEED_COLUMNS = 5
 FEED_SHOWN = 20

@@ -48,6 +48,7 @@ def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bo
             raise ValueError(f"the generated sample catalog had {len(report.skipped)} bad rows; this is a bug")
     else:
         print("[demo] catalog already ingested", flush=True)
+    install_sample_vocabulary(workspace)
     index_demo_workspace(workspace, progress)
     train_demo_models(workspace, (SEARCHSAGE, ENGAGEMENT))  # from the sample search log
     populate_demo_judgments(workspace)
@@ -55,22 +56,37 @@ def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bo
     populate_demo_learned(workspace)
 
 
+def _demo_trainers() -> dict:
+    """Model name -> the command function that trains it in a workspace with its defaults (returns a report)."""
+    from workbench.commands.train_engagement import engagement_for_workspace
+    from workbench.commands.train_relevance import relevance_for_workspace
+    from workbench.commands.train_searchsage import searchsage_for_workspace
+
+    return {SEARCHSAGE.model: searchsage_for_workspace, ENGAGEMENT.model: engagement_for_workspace,
+            RELEVANCE.model: relevance_for_workspace}
+
+
 def train_demo_models(workspace: Workspace, models: tuple[ModelRequirement, ...]) -> None:
-    """`workbench train MODEL` for each model whose checkpoint the workspace lacks (a second start trains none).
+    """`workbench train MODEL` for each model whose checkpoint the workspace lacks (a second start trains none),
+    through the command's function, not the argv parser.
 
     A model that cannot be trained (a tiny catalog: too few judgments or engagements) is reported and the demo
     goes on without `full`, whose models it lacks; `full_standins` needs none.
     """
-    from workbench.cli import main
-
+    trainers = _demo_trainers()
     for requirement in models:
         if has_model(workspace, requirement):
             print(f"[demo] {requirement.model} model present", flush=True)
             continue
         print(f"[demo] training the {requirement.model} model (`{requirement.command}`)", flush=True)
-        if main(["train", requirement.model, "--home", str(workspace.root)]) != 0:
+        try:
+            report = trainers[requirement.model](workspace)
+        except (ValueError, FileNotFoundError, PermissionError) as exc:  # what the CLI reports as exit status 2
+            print(f"error: {exc}", flush=True)
             print(f"[demo] could not train the {requirement.model} model (see above); the demo goes on without "
                   "the `full` config, and `full_standins` stands in", flush=True)
+        else:
+            print(report.summary(), flush=True)
 
 
 def populate_demo_learned(workspace: Workspace) -> None:
@@ -113,7 +129,8 @@ def index_demo_workspace(workspace: Workspace, progress: bool) -> None:
 
     print("[demo] indexing (sample image-text model, MiniLM, BM25)", flush=True)
     spec = ClipSpec()
-    report = build_index(workspace, load_clip(spec), load_text_encoder(), search_log=workspace.sample_dir / "search_log",
+    log = workspace.sample_dir / "search_log"
+    report = build_index(workspace, load_clip(spec), load_text_encoder(), search_log=log if log.is_dir() else None,
                          progress=progress, load_specs={"clip": asdict(spec), "text": {"name_or_path": None}})
     print(report.summary(), flush=True)
 
@@ -128,3 +145,13 @@ def run(args: argparse.Namespace) -> int:
     if args.prepare_only:
         return 0
     return serve(workspace, args.port)
+
+
+def install_sample_vocabulary(workspace: Workspace) -> None:
+    """The sample's fashion vocabulary becomes the workspace's, unless the workspace already has one."""
+    from engine.vocabulary import read_vocabulary_file, save_workspace_vocabulary, vocabulary_path
+    from sample_data.generate import VOCABULARY_NAME
+
+    if not vocabulary_path(workspace.root).exists():
+        save_workspace_vocabulary(workspace.root, read_vocabulary_file(workspace.sample_dir / VOCABULARY_NAME))
+        print("[demo] attribute vocabulary: the sample's fashion vocabulary (WORKSPACE/vocabulary.toml)", flush=True)

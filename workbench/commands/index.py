@@ -51,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
     search_log = args.search_log
     if search_log is None and (workspace.sample_dir / "search_log").is_dir():
         search_log = workspace.sample_dir / "search_log"
+    if search_log is None:
+        print("note: no search log; every item's engagement is neutral (0.5). Pass --search-log DIR if you have "
+              "one", file=sys.stderr)
     spec = ClipSpec(args.clip_model, args.clip_pretrained, args.clip_config)
     clip = load_clip(spec)
     text = load_text_encoder(args.text_model)

@@ -16,15 +16,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a model (clip: the offline sample image-text model; fusion: the "
                                      "early-fusion composed-query model)",
                        description="Train models on a catalog. `train clip` trains the sample model's vision tower "
-                                   "against the frozen MiniLM text tower with open_clip's contrastive loss.")
+                                   "against the frozen MiniLM text tower with open_clip's contrastive loss, on the "
+                                   "workspace's ingested items (or a sample-format folder).")
     models = p.add_subparsers(dest="model", metavar="MODEL", required=True)
     from engine.models.training.clip_trainer import ClipTrainSettings
 
     d = ClipTrainSettings()
     c = models.add_parser("clip", parents=[home_option()], help="train the sample image-text model",
-                          description="Train on a catalog folder with items.parquet beside its images; 10%% of "
+                          description="Train on the workspace's ingested items (`workbench ingest`), captioned from "
+                                      "their attributes in the workspace vocabulary's families (catalog columns or "
+                                      "tags), titles and tags; or on a sample-format folder (--catalog). 10%% of "
                                       "items are held out and measured. Writes NAME.safetensors and NAME.json.")
-    c.add_argument("--catalog", type=Path, required=True, help="folder with items.parquet and its images")
+    c.add_argument("--catalog", type=Path, default=None,
+                   help="a sample-format folder (items.parquet beside its images, attribute columns, optionally "
+                        "vocabulary.toml) to train on instead of the workspace's items")
     c.add_argument("--out", type=Path, default=None,
                    help="checkpoint to write (default: WORKSPACE/models/workbench-sample.safetensors)")
     c.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"default {d.epochs}")
@@ -66,10 +71,12 @@ def run_clip(args: argparse.Namespace) -> int:
 
     if not 0 < args.lr < 1:
         raise ValueError(f"--lr must be between 0 and 1, got {args.lr}")
-    out = args.out or workspace_from(args).create().models_dir / "workbench-sample.safetensors"
+    workspace = workspace_from(args)
+    out = args.out or workspace.create().models_dir / "workbench-sample.safetensors"
     settings = replace(ClipTrainSettings(), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                        seed=args.seed)
-    report = train_sample_model(args.catalog, out, settings, progress=sys.stderr.isatty())
+    source = args.catalog if args.catalog is not None else workspace
+    report = train_sample_model(source, out, settings, progress=sys.stderr.isatty())
     print(report.summary())
     return 0
 

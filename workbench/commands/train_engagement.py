@@ -27,23 +27,7 @@ def run_engagement(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from engine.models.engagement.checkpoint import workspace_checkpoint
-    from engine.models.engagement.train import EngagementSettings, train_engagement
-    from engine.pipeline.context import SearchContext
-
-    workspace = workspace_from(args)
-    if not workspace.lancedb_dir.is_dir():
-        raise FileNotFoundError(f"the workspace {workspace.root} has no index; run `workbench index --home "
-                                f"{workspace.root}` (after `workbench ingest`) first")
-    search_log = args.search_log
-    if search_log is None:
-        search_log = workspace.sample_dir / "search_log"
-        if not search_log.is_dir():
-            raise FileNotFoundError(f"no search log given and {search_log} does not exist; pass --search-log DIR "
-                                    "(a folder with searches.parquet and impressions.parquet)")
-    context = SearchContext.open(workspace)
-    report = train_engagement(context, search_log, workspace_checkpoint(workspace.create()),
-                              EngagementSettings(seed=args.seed))
+    report = engagement_for_workspace(workspace_from(args), args.search_log, seed=args.seed)
     if args.json:
         print(json.dumps({"checkpoint": str(report.checkpoint), "seconds": round(report.seconds, 2),
                           "fit_seconds": round(report.fit_seconds, 3), "train_impressions": report.train_impressions,
@@ -52,3 +36,24 @@ def run_engagement(args: argparse.Namespace) -> int:
     else:
         print(report.summary(), file=sys.stdout)
     return 0
+
+
+def engagement_for_workspace(workspace, search_log: Path | None = None, *, seed: int = 0):
+    """Train the engagement model from a search log (default: the sample's); the report. A workspace without a
+    log is told that the `coec` engagement (neutral without a log) needs no model."""
+    from engine.models.engagement.checkpoint import workspace_checkpoint
+    from engine.models.engagement.train import EngagementSettings, train_engagement
+    from engine.pipeline.context import SearchContext
+
+    if not workspace.lancedb_dir.is_dir():
+        raise FileNotFoundError(f"the workspace {workspace.root} has no index; run `workbench index --home "
+                                f"{workspace.root}` (after `workbench ingest`) first")
+    if search_log is None:
+        search_log = workspace.sample_dir / "search_log"
+        if not search_log.is_dir():
+            raise FileNotFoundError(f"no search log given and {search_log} does not exist; pass --search-log DIR "
+                                    "(a folder with searches.parquet and impressions.parquet). Without a log, "
+                                    "use engagement = \"coec\", which is neutral (0.5) for every item")
+    context = SearchContext.open(workspace)
+    return train_engagement(context, search_log, workspace_checkpoint(workspace.create()),
+                            EngagementSettings(seed=seed))

@@ -36,15 +36,24 @@ def run_relevance(args: argparse.Namespace) -> int:
 
     from engine.models.relevance.student import StudentSettings
     from engine.models.relevance.teacher import TeacherSettings
-    from engine.models.relevance.train import RelevanceSettings, train_relevance
+    from engine.models.relevance.train import RelevanceSettings
 
     workspace = workspace_from(args)
-    if not workspace.lancedb_dir.is_dir() or not workspace.judgments_path.is_file():
-        raise FileNotFoundError(f"the workspace {workspace.root} needs an index and judgments; run `workbench index` "
-                                "and judge a pool (or `workbench demo`) first")
     settings = RelevanceSettings(source=args.source, pseudo_threshold=args.pseudo_threshold, seed=args.seed,
                                  teacher=replace(TeacherSettings(), epochs=args.epochs, seed=args.seed),
                                  student=replace(StudentSettings(), seed=args.seed))
-    report = train_relevance(workspace, settings, progress=sys.stderr.isatty() and not args.json)
+    report = relevance_for_workspace(workspace, settings, progress=sys.stderr.isatty() and not args.json)
     print(json.dumps(report.to_dict()) if args.json else report.summary())
     return 0
+
+
+def relevance_for_workspace(workspace, settings=None, *, progress: bool = False):
+    """Train the relevance model on the workspace's judgments (read from the store, opened read-only); the report."""
+    from engine.models.relevance.train import RelevanceSettings, train_relevance
+    from labels import open_store
+
+    if not workspace.lancedb_dir.is_dir() or not workspace.judgments_path.is_file():
+        raise FileNotFoundError(f"the workspace {workspace.root} needs an index and judgments; run `workbench index` "
+                                "and judge a pool (or `workbench demo`) first")
+    return train_relevance(workspace, lambda: open_store(workspace.judgments_path, read_only=True),
+                           settings or RelevanceSettings(), progress=progress)

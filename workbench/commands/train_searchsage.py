@@ -33,27 +33,10 @@ def register_searchsage(models: argparse._SubParsersAction) -> None:
 def run_searchsage(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from engine.index.columns import LOAD_SPEC_KEY, TEXT_VEC
-    from engine.index.store import open_items_table
     from engine.models.searchsage.train import SearchSageSettings
-    from engine.models.searchsage.workspace_train import train_workspace
-    from engine.models.text_encoder import load_text_encoder
 
-    workspace = workspace_from(args)
-    table = open_items_table(workspace)
-    if TEXT_VEC not in table.schema.names:
-        raise FileNotFoundError(f"the workspace {workspace.root} is not indexed yet; run `workbench index --home "
-                                f"{workspace.root}` first")
-    search_log = args.search_log
-    if search_log is None:
-        if not (workspace.sample_dir / "search_log").is_dir():
-            raise FileNotFoundError(f"the workspace {workspace.root} has no sample search log; pass --search-log DIR "
-                                    "(a folder with searches.parquet and impressions.parquet)")
-        search_log = workspace.sample_dir / "search_log"
-    meta = table.schema.field(TEXT_VEC).metadata or {}
-    text_encoder = load_text_encoder(**(json.loads(meta[LOAD_SPEC_KEY]) if LOAD_SPEC_KEY in meta else {}))
     settings = replace(SearchSageSettings(), epochs=args.epochs, seed=args.seed)
-    report = train_workspace(workspace, search_log, settings, text_encoder, progress=sys.stderr.isatty())
+    report = searchsage_for_workspace(workspace_from(args), args.search_log, settings, progress=sys.stderr.isatty())
     if args.json:
         print(json.dumps({"checkpoint": str(report.checkpoint), "seconds": round(report.seconds, 1),
                           "total_seconds": round(report.total_seconds, 1), "metrics": report.metrics,
@@ -61,3 +44,26 @@ def run_searchsage(args: argparse.Namespace) -> int:
     else:
         print(report.summary())
     return 0
+
+
+def searchsage_for_workspace(workspace, search_log: Path | None = None, settings=None, *, progress: bool = False):
+    """Train the learned query/item embeddings from a search log (default: the sample's); the report."""
+    from engine.index.columns import LOAD_SPEC_KEY, TEXT_VEC
+    from engine.index.store import open_items_table
+    from engine.models.searchsage.train import SearchSageSettings
+    from engine.models.searchsage.workspace_train import train_workspace
+    from engine.models.text_encoder import load_text_encoder
+
+    table = open_items_table(workspace)
+    if TEXT_VEC not in table.schema.names:
+        raise FileNotFoundError(f"the workspace {workspace.root} is not indexed yet; run `workbench index --home "
+                                f"{workspace.root}` first")
+    if search_log is None:
+        if not (workspace.sample_dir / "search_log").is_dir():
+            raise FileNotFoundError(f"the workspace {workspace.root} has no sample search log; pass --search-log DIR "
+                                    "(a folder with searches.parquet and impressions.parquet). The `learned` CG "
+                                    "needs one; the other CGs do not")
+        search_log = workspace.sample_dir / "search_log"
+    meta = table.schema.field(TEXT_VEC).metadata or {}
+    text_encoder = load_text_encoder(**(json.loads(meta[LOAD_SPEC_KEY]) if LOAD_SPEC_KEY in meta else {}))
+    return train_workspace(workspace, search_log, settings or SearchSageSettings(), text_encoder, progress=progress)

@@ -1,23 +1,24 @@
--- Feeds: score every (topic, item) pair that shares the topic's category and at least LEAST(k, n) of the
--- topic's n other attributes, by the sum of the item's confidences over the shared attributes (category
--- included); keep each topic's top $feed_size items, ties broken by item_id.
+-- Feeds: score every (topic, item) pair that shares the topic's category (its value of the product-type
+-- family $product_type: "category" in the fashion sample) and at least LEAST(k, n) of the topic's n other
+-- attributes, by the sum of the item's confidences over the shared attributes (category included); keep
+-- each topic's top $feed_size items, ties broken by item_id.
 --
 -- Inputs (registered by engine/collections/feeds.py):
 --   item_attributes(item_id, family, value, confidence)  one row per distinct (item, family, value)
 --   topic_attributes(topic_id, family, value)            one row per attribute of each topic
 --
 -- Plain SQL so that it runs on Spark SQL at scale. What would change there: the parameters ($min_overlap,
--- $feed_size are DuckDB named parameters; Spark 3.4+ spells them :min_overlap, :feed_size), the inputs
+-- $feed_size, $product_type are DuckDB named parameters; Spark 3.4+ spells them :min_overlap, ...), the inputs
 -- (temp views over Parquet instead of registered Arrow tables), and, at catalog scale, repartitioning both
 -- sides by category before the join (the partitioning below then becomes a co-partitioned join).
 WITH topic_category AS (
-  SELECT topic_id, value AS category FROM topic_attributes WHERE family = 'category'
+  SELECT topic_id, value AS category FROM topic_attributes WHERE family = $product_type
 ),
 topic_size AS (
-  SELECT topic_id, COUNT(*) AS n_other FROM topic_attributes WHERE family <> 'category' GROUP BY topic_id
+  SELECT topic_id, COUNT(*) AS n_other FROM topic_attributes WHERE family <> $product_type GROUP BY topic_id
 ),
 item_category AS (
-  SELECT item_id, value AS category, confidence FROM item_attributes WHERE family = 'category'
+  SELECT item_id, value AS category, confidence FROM item_attributes WHERE family = $product_type
 ),
 -- Attribute partitioning: both sides are keyed by (category, family, value), so a topic's attributes are
 -- only ever matched against items of its category and the join touches matching rows only. The key is one
@@ -27,13 +28,13 @@ topic_keyed AS (
   SELECT ta.topic_id, tc.category, ta.family, ta.value,
          CONCAT(tc.category, '|', ta.family, '|', ta.value) AS partition_key
   FROM topic_attributes ta JOIN topic_category tc ON tc.topic_id = ta.topic_id
-  WHERE ta.family <> 'category'
+  WHERE ta.family <> $product_type
 ),
 item_keyed AS (
   SELECT ia.item_id, ic.category, ic.confidence AS category_confidence, ia.family, ia.value, ia.confidence,
          CONCAT(ic.category, '|', ia.family, '|', ia.value) AS partition_key
   FROM item_attributes ia JOIN item_category ic ON ic.item_id = ia.item_id
-  WHERE ia.family <> 'category'
+  WHERE ia.family <> $product_type
 ),
 shared AS (
   SELECT tk.topic_id, ik.item_id, ik.category_confidence,

@@ -8,10 +8,10 @@ from engine.models.fusion.checkpoint import (
     read_fusion_meta,
     save_fusion,
 )
-from engine.models.fusion.loader import fusion_for, workspace_checkpoint
+from engine.models.fusion.loader import fusion_for, recorded_vocabulary, workspace_checkpoint
 from engine.models.fusion.model import Combiner, FusionArchitecture, compose
 from engine.models.fusion.train import FusionReport, FusionSettings, train_fusion
-from engine.models.fusion.triplets import Triplet, TripletError, is_held_out, mine_triplets
+from engine.models.fusion.triplets import MiningPlan, Triplet, TripletError, is_held_out, mine_triplets, mining_plan
 
 __all__ = [
     "COMMITTED_CHECKPOINT",
@@ -21,6 +21,7 @@ __all__ = [
     "FusionMeta",
     "FusionReport",
     "FusionSettings",
+    "MiningPlan",
     "Triplet",
     "TripletError",
     "compose",
@@ -28,7 +29,9 @@ __all__ = [
     "is_held_out",
     "load_fusion",
     "mine_triplets",
+    "mining_plan",
     "read_fusion_meta",
+    "recorded_vocabulary",
     "save_fusion",
     "train_fusion",
     "workspace_checkpoint",

@@ -35,6 +35,7 @@ class FusionMeta:
     trained_seconds: float
     train_triplets: int
     held_out_triplets: int
+    vocabulary_hash: str = ""  # the workspace vocabulary the triplets were mined with ("": before vocabularies)
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
     def to_json(self) -> str:

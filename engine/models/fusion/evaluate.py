@@ -1,8 +1,8 @@
 """Held-out quality of composed queries: early fusion vs late fusion vs the reference image alone.
 
 Each held-out (reference, text) is searched against every item's image vector (the reference left out).
-p@10 is the share of the top 10 that are valid targets (pivot: same category, the target value, the other
-kept families unchanged; descriptor: same category and the same value of the named family), hit@10 whether
+p@10 is the share of the top 10 that are valid targets (pivot: same product type, the target value, the other
+kept families unchanged; descriptor: same product type and the same value of the named family), hit@10 whether
 any valid target is in the top 10, exact@10 whether the mined target itself is.
 """
 
@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from engine.models.fusion.triplets import DESCRIPTOR_FAMILIES, PIVOT_FAMILIES, Triplet, pivot_key
+from engine.models.fusion.triplets import Triplet, mining_plan, pivot_key
+from engine.vocabulary import Vocabulary
 
 METHODS = ("early_fusion", "late_fusion", "image_only")
 K = 10
@@ -22,24 +23,26 @@ K = 10
 class TargetIndex:
     """Valid targets of a triplet, looked up by group instead of a scan (triplets.valid_*_targets is the oracle)."""
 
-    def __init__(self, attributes: Mapping[str, Mapping[str, str]]):
+    def __init__(self, attributes: Mapping[str, Mapping[str, str]], vocab: Vocabulary):
         self.attributes = attributes
+        self.plan = plan = mining_plan(vocab)
+        noun = plan.product_type
         self.groups: dict[tuple, set[str]] = defaultdict(set)
         for item_id, attrs in attributes.items():
-            for family in PIVOT_FAMILIES:
-                key = pivot_key(attrs, family)
+            for family in plan.pivot_families:
+                key = pivot_key(plan, attrs, family)
                 if key is not None:
                     self.groups[("pivot", key, attrs[family])].add(item_id)
-            for family in DESCRIPTOR_FAMILIES:
-                if attrs.get("category") and attrs.get(family):
-                    self.groups[("descriptor", family, attrs["category"], attrs[family])].add(item_id)
+            for family in plan.descriptor_families:
+                if attrs.get(noun) and attrs.get(family):
+                    self.groups[("descriptor", family, attrs[noun], attrs[family])].add(item_id)
 
     def valid(self, triplet: Triplet) -> set[str]:
         ref = self.attributes[triplet.reference]
         if triplet.kind == "pivot":
-            key = ("pivot", pivot_key(ref, triplet.family), triplet.value)
+            key = ("pivot", pivot_key(self.plan, ref, triplet.family), triplet.value)
         else:
-            key = ("descriptor", triplet.family, ref.get("category"), ref.get(triplet.family))
+            key = ("descriptor", triplet.family, ref.get(self.plan.product_type), ref.get(triplet.family))
         return self.groups.get(key, set()) - {triplet.reference}
 
 
@@ -67,12 +70,13 @@ def ranking_metrics(ranked_ids: Sequence[Sequence[str]], valid: Sequence[set[str
     return {"p@10": float(np.mean(p)), "hit@10": float(np.mean(hit)), "exact@10": float(np.mean(ex))}
 
 
-def held_out_metrics(model, triplets: Sequence[Triplet], catalog, text_vectors: Mapping[str, np.ndarray]) -> dict:
+def held_out_metrics(model, triplets: Sequence[Triplet], catalog, text_vectors: Mapping[str, np.ndarray],
+                     vocab: Vocabulary) -> dict:
     """{"pivot.early_fusion.p@10": ..., ...} for every kind x method x measure, plus query counts."""
     from engine.models.fusion.model import compose
 
     row = {item_id: i for i, item_id in enumerate(catalog.ids)}
-    index = TargetIndex(catalog.attributes)
+    index = TargetIndex(catalog.attributes, vocab)
     metrics: dict = {}
     for kind in ("pivot", "descriptor"):
         chosen = [t for t in triplets if t.kind == kind]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.models.fusion.checkpoint import COMMITTED_CHECKPOINT, FUSION_MODEL_NAME, load_fusion
+from engine.models.fusion.checkpoint import COMMITTED_CHECKPOINT, FUSION_MODEL_NAME, load_fusion, read_fusion_meta
 
 CACHE_KEY = "fusion_model"
 
@@ -12,6 +12,15 @@ CACHE_KEY = "fusion_model"
 def workspace_checkpoint(workspace) -> Path:
     """Where `workbench train fusion` writes by default: WORKSPACE/models/workbench-fusion.safetensors."""
     return workspace.models_dir / f"{FUSION_MODEL_NAME}.safetensors"
+
+
+def recorded_vocabulary(workspace) -> dict[str, str | None]:
+    """{"fusion": the vocabulary hash the workspace's own checkpoint was mined with (None: before vocabularies)},
+    or {} without one: what engine.vocabulary.stale_stages reads."""
+    path = workspace_checkpoint(workspace)
+    if not path.is_file():
+        return {}
+    return {"fusion": read_fusion_meta(path).vocabulary_hash or None}
 
 
 def fusion_for(context):

@@ -1,7 +1,9 @@
 """`workbench train fusion`: mine triplets from an indexed workspace, train the Combiner, measure it held out, save.
 
-Training runs on cached vectors only (the items' `image_vec` and the open_clip text embedding of each
-distinct modification text, encoded once), so it takes seconds to a few minutes on 2 CPU cores.
+Triplets are mined in the workspace vocabulary's families and words (its hash is recorded in the checkpoint's
+metadata, so a changed vocabulary reports the model stale). Training runs on cached vectors only (the items'
+`image_vec` and the open_clip text embedding of each distinct modification text, encoded once), so it takes
+seconds to a few minutes on 2 CPU cores.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import numpy as np
 
 from engine.models.fusion.evaluate import held_out_metrics
 from engine.models.fusion.triplets import Triplet, is_held_out, mine_triplets
+from engine.vocabulary import Vocabulary
+
+STALE_STAGE = "fusion"  # the key of engine.vocabulary.REFRESH_COMMANDS
 
 
 @dataclass(frozen=True)
@@ -83,19 +88,41 @@ class CatalogVectors:
         return digest.hexdigest()
 
 
+ATTRIBUTE_COLUMNS = ("attributes", "tagged_attributes")  # catalog columns (truth), then the tagger's output
+
+
+def item_attribute_values(attributes_json: str | None, tagged_json: str | None) -> dict[str, str]:
+    """One value per family: the catalog's own attributes, completed by the tagger's most confident tag."""
+    out = {f: v for f, v in (json.loads(attributes_json) if attributes_json else {}).items() if v not in (None, "")}
+    best: dict[str, tuple[float, str]] = {}
+    for tag in json.loads(tagged_json) if tagged_json else []:
+        family, value, confidence = str(tag["family"]), str(tag["value"]), float(tag.get("confidence", 1.0))
+        if family not in best or confidence > best[family][0]:
+            best[family] = (confidence, value)
+    for family, (_, value) in best.items():
+        out.setdefault(family, value)
+    return out
+
+
 def read_catalog_vectors(table) -> CatalogVectors:
-    """Every item with an image vector, sorted by id, with its attributes JSON parsed."""
+    """Every item with an image vector, sorted by id, with its attributes (catalog columns, else tags)."""
     from engine.index.columns import IMAGE_VEC
     from engine.index.store import read_columns
 
-    if IMAGE_VEC not in table.schema.names or "attributes" not in table.schema.names:
-        raise FileNotFoundError("the workspace is not indexed yet (no image_vec/attributes columns); "
-                                "run `workbench index` before `workbench train fusion`")
-    rows = sorted((r for r in read_columns(table, ["item_id", IMAGE_VEC, "attributes"]).to_pylist()
+    present = [c for c in ATTRIBUTE_COLUMNS if c in table.schema.names]
+    if IMAGE_VEC not in table.schema.names or not present:
+        raise FileNotFoundError("the workspace is not indexed yet (no image_vec and attributes columns); "
+                                "run `workbench index` (and `workbench attributes run` for a catalog without "
+                                "attribute columns) before `workbench train fusion`")
+    rows = sorted((r for r in read_columns(table, ["item_id", IMAGE_VEC, *present]).to_pylist()
                    if r[IMAGE_VEC] is not None), key=lambda r: r["item_id"])
     ids = [r["item_id"] for r in rows]
     vectors = np.asarray([r[IMAGE_VEC] for r in rows], np.float32).reshape(len(rows), -1)
-    attributes = {r["item_id"]: json.loads(r["attributes"]) for r in rows if r["attributes"]}
+    attributes = {}
+    for r in rows:
+        values = item_attribute_values(r.get("attributes"), r.get("tagged_attributes"))
+        if values:
+            attributes[r["item_id"]] = values
     return CatalogVectors(ids, vectors, attributes)
 
 
@@ -110,24 +137,30 @@ def workspace_clip(table):
     return clip
 
 
-def split_triplets(catalog: CatalogVectors, settings: FusionSettings) -> tuple[list[Triplet], list[Triplet]]:
+def split_triplets(catalog: CatalogVectors, settings: FusionSettings,
+                   vocab: Vocabulary) -> tuple[list[Triplet], list[Triplet]]:
     """Training triplets among training items; held-out triplets from held-out references to any item."""
     train_ids = [i for i in catalog.attributes if not is_held_out(i, settings.holdout_fraction)]
     held_ids = [i for i in catalog.attributes if is_held_out(i, settings.holdout_fraction)]
-    train = mine_triplets(catalog.attributes, train_ids, train_ids, per_reference=settings.per_reference,
+    train = mine_triplets(catalog.attributes, vocab, train_ids, train_ids, per_reference=settings.per_reference,
                           seed=settings.seed)
-    held = mine_triplets(catalog.attributes, held_ids, None, per_reference=settings.per_reference,
+    held = mine_triplets(catalog.attributes, vocab, held_ids, None, per_reference=settings.per_reference,
                          seed=settings.seed + 1)
     return train, held
 
 
 def train_fusion(workspace, out_path: Path, settings: FusionSettings = FusionSettings(), progress: bool = False,
-                 clip=None) -> FusionReport:
-    """Train the Combiner over the workspace's index, evaluate on held-out references, save with metadata."""
+                 clip=None, vocab: Vocabulary | None = None) -> FusionReport:
+    """Train the Combiner over the workspace's index, evaluate on held-out references, save with metadata.
+
+    `vocab` defaults to the workspace's (WORKSPACE/vocabulary.toml).
+    """
     from engine.index.store import open_items_table
     from engine.models.fusion.checkpoint import save_fusion
+    from engine.vocabulary import load_workspace_vocabulary
 
     settings.check()
+    vocab = load_workspace_vocabulary(workspace.root) if vocab is None else vocab
     if Path(out_path).suffix != ".safetensors":
         raise ValueError(f"--out {out_path}: the fusion checkpoint is written as .safetensors; "
                          "name the file NAME.safetensors")
@@ -135,18 +168,19 @@ def train_fusion(workspace, out_path: Path, settings: FusionSettings = FusionSet
     catalog = read_catalog_vectors(table)
     if clip is None:
         clip = workspace_clip(table)
-    train, held = split_triplets(catalog, settings)
+    train, held = split_triplets(catalog, settings, vocab)
     if not train or not held:
         raise ValueError(f"the workspace {workspace.root} yields {len(train)} training and {len(held)} held-out "
-                         "triplets; training needs items with attributes (category plus color, pattern or "
-                         "material) that differ in one family: index a catalog with attribute columns")
+                         f"triplets; training needs items with attributes (a {vocab.product_type} plus other "
+                         "families of the vocabulary) that differ in one family: index a catalog with attribute "
+                         "columns or run `workbench attributes run`")
     texts = sorted({t.text for t in (*train, *held)})
     text_vectors = dict(zip(texts, np.asarray(clip.encode_texts(texts, progress=progress), np.float32)))
     model, seconds = train_combiner(catalog, train, text_vectors, settings, progress=progress)
-    metrics = held_out_metrics(model, held, catalog, text_vectors)
+    metrics = held_out_metrics(model, held, catalog, text_vectors, vocab)
     save_fusion(model, out_path, clip_identity=clip.identity.key(), data_hash=catalog.data_hash(),
                 settings=settings.to_dict(), metrics=metrics, trained_seconds=round(seconds, 1),
-                train_triplets=len(train), held_out_triplets=len(held))
+                train_triplets=len(train), held_out_triplets=len(held), vocabulary_hash=vocab.hash)
     return FusionReport(Path(out_path), seconds, len(train), len(held), metrics)
 
 

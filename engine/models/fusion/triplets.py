@@ -1,9 +1,10 @@
 """Mine (reference, modification text, target) triplets from a catalog's attributes, for the early-fusion model.
 
-Pivots: two items of one category that differ in exactly one pivot family, every other kept family equal;
-the text names the target's value ("in red", "with stripes", "for a wedding"). Descriptors: the text names
-an aspect ("same color", "similar pattern") and the target shares the category and that family's value.
-Surface forms and aspect words come from the query lexicon (vocabulary synonyms + surface_forms.toml).
+Everything domain-specific comes from the workspace's Vocabulary (see `MiningPlan`). Pivots: two items of one
+product type that differ in exactly one pivot family, every other kept family equal; the text names the
+target's value ("in red", "made of marble", "for the bedroom"). Descriptors: the text names an aspect
+("same color", "similar finish") and the target shares the product type and that family's value. Surface
+forms and aspect words come from the vocabulary's lexicon (engine.query.lexicon_phrases).
 """
 
 from __future__ import annotations
@@ -13,24 +14,58 @@ import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from engine.query.lexicon import default_phrases
+from engine.query.lexicon import lexicon_for, lexicon_phrases
+from engine.vocabulary import HOW_TO_GET_ONE, Vocabulary
 
-PIVOT_FAMILIES = ("color", "pattern", "material", "occasion")  # families a pivot may change
-KEPT_FAMILIES = ("color", "pattern", "material")  # families a pivot must keep (except the one it changes)
-DESCRIPTOR_FAMILIES = ("color", "pattern", "material", "style")  # aspects a descriptor may name
 KINDS = ("pivot", "descriptor")
-
-PIVOT_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "color": ("in {v}", "make it {v}", "{v} instead", "the same but {v}", "change the color to {v}",
-              "i want it in {v}", "{v} version", "same thing in {v}"),
-    "pattern": ("with {v}", "make it {v}", "{v} instead", "the same but {v}", "in a {v} pattern",
-                "{v} version", "change the pattern to {v}"),
-    "material": ("in {v}", "made of {v}", "{v} instead", "the same in {v}", "make it {v}", "{v} version"),
-    "occasion": ("for a {v}", "for {v}", "something for {v}", "the same but for {v}", "make it {v} ready"),
-}
+# Pivot phrasings that fit any family, built around the family's own pivot phrase ("in {}", "for the {}")...
+PIVOT_PHRASINGS = ("{pivot}", "the same but {pivot}", "i want it {pivot}", "something {pivot}")
+# ...and bare-value ones that read well for what can be seen (a color, a material: "make it marble").
+VISIBLE_PHRASINGS = ("make it {v}", "the same but {v}", "{v} instead", "{v} version")
 DESCRIPTOR_TEMPLATES = ("same {a}", "similar {a}", "this {a}", "the same {a}", "{a} like this",
                         "match the {a}", "keep the {a}", "in this {a}")
+
+
+@dataclass(frozen=True)
+class MiningPlan:
+    """What mining needs from a vocabulary: the product type and the families pivots and descriptors use."""
+
+    product_type: str  # both items of a triplet share its value
+    pivot_families: tuple[str, ...]  # every family except the product type
+    kept_families: tuple[str, ...]  # visible families (not the product type) a pivot keeps, except the one it changes
+    descriptor_families: tuple[str, ...]  # families with aspect words (else the visible ones) a descriptor may name
+    templates: dict  # family -> its pivot templates, with {v} for the value's surface form
+    forms: dict  # (family, value) -> surface forms
+    aspects: dict  # family -> aspect words
+
+
+@lru_cache(maxsize=8)
+def mining_plan(vocab: Vocabulary) -> MiningPlan:
+    """The plan of a vocabulary (cached: vocabularies are immutable); TripletError when it cannot anchor triplets."""
+    if not isinstance(vocab, Vocabulary):
+        raise TripletError(f"triplet mining needs the workspace's Vocabulary, got {type(vocab).__name__}")
+    if vocab.is_empty():
+        raise TripletError(f"triplet mining needs attribute families: {HOW_TO_GET_ONE}")
+    noun = vocab.product_type
+    if noun is None:
+        raise TripletError("the workspace's vocabulary names no product type (families "
+                           f"{', '.join(vocab.family_names) or 'none'}); triplets pair items of one product type. "
+                           "Set `product_type = \"FAMILY\"` in WORKSPACE/vocabulary.toml")
+    others = tuple(f for f in vocab.family_names if f != noun)
+    visible = tuple(f for f in vocab.visible_families if f != noun)
+    described = tuple(f.name for f in vocab.families if f.name != noun and f.aspects) or visible
+    templates = {}
+    for name in others:
+        family = vocab.family(name)
+        pivot = family.pivot.replace("{}", "{v}")
+        phrasings = [p.format(pivot=pivot, v="{v}") for p in PIVOT_PHRASINGS]
+        if family.visible:
+            phrasings += VISIBLE_PHRASINGS
+        templates[name] = tuple(dict.fromkeys(phrasings))
+    forms, aspects = lexicon_phrases(lexicon_for(vocab))
+    return MiningPlan(noun, others, visible, described, templates, forms, aspects)
 
 
 @dataclass(frozen=True)
@@ -53,55 +88,60 @@ def is_held_out(item_id: str, fraction: float = 0.1) -> bool:
     return int.from_bytes(digest[:8], "big") % 10_000 < round(fraction * 10_000)
 
 
-def pivot_text(family: str, value: str, rng: random.Random) -> str:
+def pivot_text(plan: MiningPlan, family: str, value: str, rng: random.Random) -> str:
     """A pivot's text: a random template of the family filled with a random surface form of the value."""
-    forms, _ = default_phrases()
-    form = rng.choice(forms.get((family, value), (value,)))
-    return rng.choice(PIVOT_TEMPLATES[family]).format(v=form)
+    form = rng.choice(plan.forms.get((family, value), (value,)))
+    return rng.choice(plan.templates[family]).format(v=form)
 
 
-def descriptor_text(family: str, rng: random.Random) -> str:
-    _, aspects = default_phrases()
-    return rng.choice(DESCRIPTOR_TEMPLATES).format(a=rng.choice(aspects.get(family, (family,))))
+def descriptor_text(plan: MiningPlan, family: str, rng: random.Random) -> str:
+    return rng.choice(DESCRIPTOR_TEMPLATES).format(a=rng.choice(plan.aspects.get(family, (family,))))
 
 
 def _check(attributes: Mapping[str, Mapping[str, str]]) -> None:
     for item_id, attrs in attributes.items():
         if not isinstance(attrs, Mapping):
             raise TripletError(f"item {item_id!r}: attributes must be a family -> value mapping, got "
-                               f"{type(attrs).__name__}; give e.g. {{'category': 'dress', 'color': 'red'}}")
+                               f"{type(attrs).__name__}; give a family -> value mapping such as {{'color': 'red'}}")
 
 
-def pivot_key(attrs: Mapping[str, str], family: str) -> tuple | None:
+def pivot_key(plan: MiningPlan, attrs: Mapping[str, str], family: str) -> tuple | None:
     """Items sharing this key are pivot pairs on `family` when their `family` values differ."""
-    if not attrs.get("category") or not attrs.get(family):
+    if not attrs.get(plan.product_type) or not attrs.get(family):
         return None
-    kept = tuple(attrs.get(f) for f in KEPT_FAMILIES if f != family)
+    kept = tuple(attrs.get(f) for f in plan.kept_families if f != family)
     if any(v is None for v in kept):
         return None
-    return (family, attrs["category"], kept)
+    return (family, attrs[plan.product_type], kept)
 
 
-def valid_pivot_targets(attributes: Mapping[str, Mapping[str, str]], reference: str, family: str,
+def valid_pivot_targets(attributes: Mapping[str, Mapping[str, str]], vocab: Vocabulary, reference: str, family: str,
                         value: str) -> set[str]:
     """Every item that is a right answer to pivoting `reference` to `family` = `value`."""
-    key = pivot_key(attributes[reference], family)
-    return {i for i, a in attributes.items() if i != reference and a.get(family) == value and pivot_key(a, family) == key}
+    plan = mining_plan(vocab)
+    key = pivot_key(plan, attributes[reference], family)
+    return {i for i, a in attributes.items()
+            if i != reference and a.get(family) == value and pivot_key(plan, a, family) == key}
 
 
-def valid_descriptor_targets(attributes: Mapping[str, Mapping[str, str]], reference: str, family: str) -> set[str]:
-    """Every item of the reference's category sharing its value of `family`."""
+def valid_descriptor_targets(attributes: Mapping[str, Mapping[str, str]], vocab: Vocabulary, reference: str,
+                             family: str) -> set[str]:
+    """Every item of the reference's product type sharing its value of `family`."""
+    noun = mining_plan(vocab).product_type
     ref = attributes[reference]
-    return {i for i, a in attributes.items() if i != reference and a.get("category") == ref.get("category")
+    return {i for i, a in attributes.items() if i != reference and a.get(noun) == ref.get(noun)
             and a.get(family) is not None and a.get(family) == ref.get(family)}
 
 
-def mine_triplets(attributes: Mapping[str, Mapping[str, str]], references: Sequence[str] | None = None,
-                  targets: Sequence[str] | None = None, *, per_reference: int = 8, seed: int = 0) -> list[Triplet]:
+def mine_triplets(attributes: Mapping[str, Mapping[str, str]], vocab: Vocabulary,
+                  references: Sequence[str] | None = None, targets: Sequence[str] | None = None, *,
+                  per_reference: int = 8, seed: int = 0) -> list[Triplet]:
     """Up to `per_reference` triplets per reference (about half pivots), targets drawn from `targets`.
 
     Deterministic for a seed: items are visited in sorted order with one seeded random.Random.
     """
+    plan = mining_plan(vocab)
+    noun = plan.product_type
     _check(attributes)
     if per_reference < 1:
         raise TripletError(f"per_reference must be at least 1, got {per_reference}")
@@ -114,28 +154,28 @@ def mine_triplets(attributes: Mapping[str, Mapping[str, str]], references: Seque
     descriptor_groups: dict[tuple, list[str]] = defaultdict(list)
     for item_id in pool:
         attrs = attributes[item_id]
-        for family in PIVOT_FAMILIES:
-            key = pivot_key(attrs, family)
+        for family in plan.pivot_families:
+            key = pivot_key(plan, attrs, family)
             if key is not None:
                 pivot_groups[key].append(item_id)
-        for family in DESCRIPTOR_FAMILIES:
-            if attrs.get("category") and attrs.get(family):
-                descriptor_groups[(family, attrs["category"], attrs[family])].append(item_id)
+        for family in plan.descriptor_families:
+            if attrs.get(noun) and attrs.get(family):
+                descriptor_groups[(family, attrs[noun], attrs[family])].append(item_id)
     rng = random.Random(seed)
     out: list[Triplet] = []
     for ref in references:
         attrs = attributes[ref]
-        pivots = {family: [t for t in pivot_groups.get(pivot_key(attrs, family), ())
-                           if attributes[t][family] != attrs[family]] for family in PIVOT_FAMILIES}
-        descriptors = {family: [t for t in descriptor_groups.get((family, attrs.get("category"), attrs.get(family)), ())
-                                if t != ref] for family in DESCRIPTOR_FAMILIES}
+        pivots = {family: [t for t in pivot_groups.get(pivot_key(plan, attrs, family), ())
+                           if attributes[t][family] != attrs[family]] for family in plan.pivot_families}
+        descriptors = {family: [t for t in descriptor_groups.get((family, attrs.get(noun), attrs.get(family)), ())
+                                if t != ref] for family in plan.descriptor_families}
         n_descriptors = sum(map(len, descriptors.values()))
         n_pivots = min(sum(map(len, pivots.values())), max(per_reference - n_descriptors, (per_reference + 1) // 2))
         for family, target in balanced_sample(pivots, n_pivots, rng):
             value = attributes[target][family]
-            out.append(Triplet(ref, pivot_text(family, value, rng), target, "pivot", family, value))
+            out.append(Triplet(ref, pivot_text(plan, family, value, rng), target, "pivot", family, value))
         for family, target in balanced_sample(descriptors, per_reference - n_pivots, rng):
-            out.append(Triplet(ref, descriptor_text(family, rng), target, "descriptor", family, attrs[family]))
+            out.append(Triplet(ref, descriptor_text(plan, family, rng), target, "descriptor", family, attrs[family]))
     return out
 
 

@@ -9,25 +9,20 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from engine.metrics.kappa import cohen_kappa_quadratic
 from engine.models.relevance.examples import GRADES, lower_median
 
 
 def quadratic_weighted_kappa(a, b, grades: int = GRADES) -> float:
-    """1 - sum(w*O) / sum(w*E) with w_ij = (i-j)^2 / (k-1)^2, O the confusion counts, E the outer product of
-    the marginals scaled to O's total; NaN when E has no weighted mass (both sides constant and equal)."""
+    """Cohen's quadratic-weighted kappa on the fixed scale 0..grades-1 (engine.metrics' kernel); NaN when the
+    expected disagreement is 0 (both sides constant and equal)."""
     a = np.asarray(a, np.int64)
     b = np.asarray(b, np.int64)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"a and b must be 1-d label arrays of one length, got shapes {a.shape} and {b.shape}")
     if len(a) and (a.min() < 0 or b.min() < 0 or a.max() >= grades or b.max() >= grades):
         raise ValueError(f"labels must lie in 0..{grades - 1}")
-    observed = np.zeros((grades, grades))
-    np.add.at(observed, (a, b), 1.0)
-    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / max(len(a), 1)
-    i, j = np.indices((grades, grades))
-    weights = (i - j) ** 2 / (grades - 1) ** 2
-    denominator = (weights * expected).sum()
-    return float("nan") if denominator == 0 else float(1.0 - (weights * observed).sum() / denominator)
+    return cohen_kappa_quadratic(a, b, labels=range(grades))
 
 
 def accuracy(a, b) -> float:

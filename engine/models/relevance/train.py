@@ -119,23 +119,21 @@ def features_for(context, understood: dict, pairs: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def train_relevance(workspace, settings: RelevanceSettings = RelevanceSettings(), *, store=None, context=None,
+def train_relevance(workspace, open_store, settings: RelevanceSettings = RelevanceSettings(), *, context=None,
                     progress: bool = False) -> RelevanceReport:
-    """Train, pseudo-label, distil, evaluate and save into WORKSPACE/models."""
-    from labels import open_store
+    """Train, pseudo-label, distil, evaluate and save into WORKSPACE/models.
+
+    `open_store()` opens the judgment store (e.g. `lambda: labels.open_store(path, read_only=True)`): the
+    engine imports nothing from labels/, and holds the store only while it reads, not while it trains.
+    """
     from engine.pipeline.context import SearchContext
 
-    own_store = store is None
-    store = store or open_store(workspace.judgments_path, read_only=True)
-    try:
+    with open_store() as store:
         judgments = store.judgments_frame(mode="graded")
         runs = store.run_results_frame()
         context = context or SearchContext.open(workspace)
         chosen = select_source(judgments, settings.source)
         understood = understood_queries(context, store, chosen["query_id"], workspace.root)
-    finally:
-        if own_store:
-            store.close()
     texts = item_texts(context)
     examples = build_examples(chosen, {q: query_text(u) for q, u in understood.items()}, texts,
                               source=settings.source, minimum=settings.min_judgments,

@@ -1,44 +1,64 @@
-"""Training text for the image-text model: item metadata plus attribute phrases, so attribute words ground in pixels."""
+"""Training text for the image-text model: item metadata plus attribute phrases in the workspace vocabulary's
+words, so that attribute words ground in pixels."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-VISIBLE_FAMILIES = ("category", "color", "pattern", "material")
+from engine.vocabulary import Vocabulary
+
+GENERIC_NOUN = "product"  # the noun of a caption when the vocabulary names no product type
 
 
 def _a(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def attribute_captions(attrs: Mapping[str, str | None]) -> list[str]:
-    """Captions that name the visible attributes one, two and all at a time ("a photo of a red dress")."""
-    cat = attrs.get("category")
-    if not cat:
-        return []
-    color, pattern, material = attrs.get("color"), attrs.get("pattern"), attrs.get("material")
-    out = [f"a photo of {_a(cat)} {cat}"]
-    for word in (color, pattern, material):
-        if word:
-            out.append(f"a photo of {_a(word)} {word} {cat}")
-    words = " ".join(w for w in (color, pattern, material) if w)
+def caption_families(vocab: Vocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(visible modifiers, other modifiers): the families besides the product type, in vocabulary order."""
+    others = [f for f in vocab.families if f.name != vocab.product_type]
+    return tuple(f.name for f in others if f.visible), tuple(f.name for f in others if not f.visible)
+
+
+def attribute_captions(attrs: Mapping[str, str | None], vocab: Vocabulary) -> list[str]:
+    """Captions that name the visible attributes one, two and all at a time ("a photo of a red dress"), and the
+    others after a comma ("a red satin dress, summer, party"). An item without its product type has none."""
+    if vocab.product_type is not None:
+        noun = attrs.get(vocab.product_type)
+        if not noun:
+            return []
+    else:
+        noun = GENERIC_NOUN
+    visible, other = caption_families(vocab)
+    words = [attrs[f] for f in visible if attrs.get(f)]
+    if vocab.product_type is None and not words:
+        return []  # "a photo of a product" says nothing about this item
+    out = [f"a photo of {_a(noun)} {noun}"]
+    out += [f"a photo of {_a(w)} {w} {noun}" for w in words]
     if words:
-        out.append(f"{_a(words)} {words} {cat}")
-    if color and pattern:
-        out.append(f"{_a(color)} {color} {pattern} {cat}")
-    extra = [w for w in (attrs.get("style"), attrs.get("season"), attrs.get("occasion")) if w]
-    if extra and color:
-        out.append(f"{_a(color)} {color} {material or ''} {cat}, {', '.join(extra)}".replace("  ", " "))
-    return out
+        joined = " ".join(words)
+        out.append(f"{_a(joined)} {joined} {noun}")
+    if len(words) >= 3:
+        out.append(f"{_a(words[0])} {words[0]} {words[1]} {noun}")
+    extra = [attrs[f] for f in other if attrs.get(f)]
+    if extra and words:
+        joined = " ".join(words)
+        out.append(f"{_a(joined)} {joined} {noun}, {', '.join(extra)}")
+    return list(dict.fromkeys(out))
 
 
-def scene_captions(objects: Sequence[Mapping[str, str | None]]) -> list[str]:
-    """Captions of a scene from the attributes of the products in it."""
-    names = [f"{o.get('color') or ''} {o.get('category')}".strip() for o in objects if o.get("category")]
+def scene_captions(objects: Sequence[Mapping[str, str | None]], vocab: Vocabulary) -> list[str]:
+    """Captions of a scene from the attributes of the products in it ("a scene with red dress, black boots")."""
+    if vocab.product_type is None:
+        return []
+    visible, _ = caption_families(vocab)
+    first = visible[0] if visible else None
+    names = [f"{o.get(first) or '' if first else ''} {o.get(vocab.product_type)}".strip()
+             for o in objects if o.get(vocab.product_type)]
     if not names:
         return []
-    out = ["an outfit with " + ", ".join(names)]
-    out += [f"an outfit with {_a(n)} {n}" for n in names]
+    out = ["a scene with " + ", ".join(names)]
+    out += [f"a scene with {_a(n)} {n}" for n in names]
     return out
 
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from engine.models.training.pairs import TrainingPair
+from engine.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,10 @@ def pooled_text_features(model, tokenizer, captions: Sequence[str], progress: bo
     return torch.cat(chunks)
 
 
-def train_clip(model, tokenizer, pairs: Sequence[TrainingPair], settings: ClipTrainSettings, *,
+def train_clip(model, tokenizer, pairs: Sequence[TrainingPair], settings: ClipTrainSettings, vocab: Vocabulary, *,
                progress: bool = True) -> TrainedClip:
-    """Contrastive training of every parameter except the frozen text transformer."""
+    """Contrastive training of every parameter except the frozen text transformer (attribute prompts in the
+    vocabulary's visible families)."""
     import torch
     import torch.nn.functional as F
     from open_clip.loss import ClipLoss
@@ -98,7 +100,7 @@ def train_clip(model, tokenizer, pairs: Sequence[TrainingPair], settings: ClipTr
     captions = sorted({c for p in train for c in p.captions})
     caption_index = {c: i for i, c in enumerate(captions)}
     pooled = pooled_text_features(model, tokenizer, captions, progress)
-    prompts = _attribute_prompts(model, tokenizer, train, settings)
+    prompts = _attribute_prompts(model, tokenizer, train, settings, vocab)
     item_captions = [[caption_index[c] for c in p.captions] for p in train]
     images = load_image_tensor(train, settings.image_size + settings.pad, progress)
     mean = torch.tensor(model.visual.preprocess_cfg["mean"]).view(1, 3, 1, 1) * 255
@@ -151,17 +153,21 @@ def train_clip(model, tokenizer, pairs: Sequence[TrainingPair], settings: ClipTr
                        sum(p.held_out for p in pairs), loss_value)
 
 
-def _attribute_prompts(model, tokenizer, train: Sequence[TrainingPair], settings: ClipTrainSettings):
-    """Prompt targets for catalogs with attribute columns (the sample); None otherwise or when weighted 0."""
-    from engine.models.training.attribute_prompts import PROMPT_FAMILIES, AttributePrompts
+def _attribute_prompts(model, tokenizer, train: Sequence[TrainingPair], settings: ClipTrainSettings,
+                       vocab: Vocabulary):
+    """Prompt targets for catalogs with attributes in the vocabulary's visible families; None otherwise or when
+    weighted 0. A family whose items show fewer than two values teaches nothing and is left out."""
+    from engine.models.training.attribute_prompts import AttributePrompts, prompt_families
 
-    if settings.attribute_weight <= 0:
+    families = prompt_families(vocab)
+    if settings.attribute_weight <= 0 or not families:
         return None
     values: dict[str, list[str]] = {f: sorted({p.attributes[f] for p in train if p.attributes.get(f)})
-                                    for f in PROMPT_FAMILIES}
-    if not all(len(v) >= 2 for v in values.values()):
+                                    for f in families}
+    values = {f: v for f, v in values.items() if len(v) >= 2}
+    if vocab.product_type not in values or len(values) < 2:
         return None
-    return AttributePrompts(values, lambda texts: pooled_text_features(model, tokenizer, texts))
+    return AttributePrompts(values, lambda texts: pooled_text_features(model, tokenizer, texts), vocab.product_type)
 
 
 def _augment(batch, settings: ClipTrainSettings, rng: random.Random):

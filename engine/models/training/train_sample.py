@@ -1,4 +1,5 @@
-"""`workbench train clip`: train the sample model on a catalog folder, measure it held-out, save the checkpoint."""
+"""`workbench train clip`: train the sample model on the workspace's items (or a sample-format folder), measure it
+held-out, save the checkpoint."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.models.training.clip_trainer import ClipTrainSettings, train_clip
-from engine.models.training.pairs import TrainingPair, load_pairs
+from engine.models.training.pairs import TrainingPair, folder_vocabulary, load_pairs, workspace_pairs
+from engine.vocabulary import Vocabulary
+from engine.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,23 @@ def data_hash(pairs: list[TrainingPair]) -> str:
     return digest.hexdigest()
 
 
-def train_sample_model(catalog_dir: Path, out: Path, settings: ClipTrainSettings = ClipTrainSettings(), *,
-                       progress: bool = True) -> TrainReport:
-    """Train, evaluate on the held-out items (where the catalog has attribute columns) and save."""
+def training_pairs(source: Path | Workspace, settings: ClipTrainSettings,
+                   vocab: Vocabulary | None = None) -> tuple[list[TrainingPair], Vocabulary]:
+    """(pairs, vocabulary) of a workspace's ingested items or a sample-format folder; the vocabulary defaults to
+    the workspace's (or the one beside the folder's items.parquet)."""
+    from engine.vocabulary import load_workspace_vocabulary
+
+    if isinstance(source, Workspace):
+        vocab = load_workspace_vocabulary(source.root) if vocab is None else vocab
+        return workspace_pairs(source, vocab, holdout_fraction=settings.holdout_fraction), vocab
+    vocab = folder_vocabulary(Path(source)) if vocab is None else vocab
+    return load_pairs(Path(source), vocab, holdout_fraction=settings.holdout_fraction), vocab
+
+
+def train_sample_model(source: Path | Workspace, out: Path, settings: ClipTrainSettings = ClipTrainSettings(),
+                       vocab: Vocabulary | None = None, *, progress: bool = True) -> TrainReport:
+    """Train on a workspace's items or a sample-format folder, evaluate on the held-out items (where they have
+    attributes in the vocabulary's families) and save."""
     import open_clip
 
     from engine.models.clip_encoder import ClipEncoder, _embed_dim, _quiet_loading
@@ -46,15 +63,15 @@ def train_sample_model(catalog_dir: Path, out: Path, settings: ClipTrainSettings
     from engine.models.sample_checkpoint import save_sample_checkpoint
     from engine.models.sample_model import SAMPLE_MODEL_NAME, CONFIG_PATH, register_sample_model
 
-    pairs = load_pairs(Path(catalog_dir), holdout_fraction=settings.holdout_fraction)
+    pairs, vocab = training_pairs(source, settings, vocab)
     register_sample_model()
     with _quiet_loading():
         model, _, preprocess = open_clip.create_model_and_transforms(SAMPLE_MODEL_NAME)
     tokenizer = open_clip.get_tokenizer(SAMPLE_MODEL_NAME)
-    trained = train_clip(model, tokenizer, pairs, settings, progress=progress)
+    trained = train_clip(model, tokenizer, pairs, settings, vocab, progress=progress)
     identity = ModelIdentity(SAMPLE_MODEL_NAME, "", "", _embed_dim(model, preprocess))
     encoder = ClipEncoder(model, preprocess, tokenizer, identity)
-    metrics = held_out_metrics(encoder, [p for p in pairs if p.held_out], progress=progress)
+    metrics = held_out_metrics(encoder, [p for p in pairs if p.held_out], vocab, progress=progress)
     save_sample_checkpoint(
         model, out,
         architecture=json.loads(CONFIG_PATH.read_text()),
@@ -64,18 +81,21 @@ def train_sample_model(catalog_dir: Path, out: Path, settings: ClipTrainSettings
         trained_seconds=round(trained.seconds, 1),
         train_items=trained.train_items,
         held_out_items=trained.held_out_items,
+        vocabulary_hash=vocab.hash if not vocab.is_empty() else "",
     )
     return TrainReport(Path(out), trained.seconds, trained.train_items, trained.held_out_items, metrics)
 
 
-def held_out_metrics(encoder, held_out: list[TrainingPair], *, progress: bool) -> dict:
-    """The sample-quality metrics over held-out products, or {} for a catalog without attribute columns."""
+def held_out_metrics(encoder, held_out: list[TrainingPair], vocab: Vocabulary, *, progress: bool) -> dict:
+    """The sample-quality metrics over held-out products, or {} for items without a product type."""
     from engine.models.sample_quality import sample_model_quality
 
-    products = [p for p in held_out if p.attributes.get("category")]
+    if vocab.product_type is None:
+        return {}
+    products = [p for p in held_out if p.attributes.get(vocab.product_type)]
     if not products:
         return {}
     vecs = encoder.encode_images([p.image_path for p in products], progress=progress)
-    metrics = sample_model_quality(vecs, [p.attributes for p in products], encoder.encode_texts)
+    metrics = sample_model_quality(vecs, [p.attributes for p in products], encoder.encode_texts, vocab)
     return {k: round(v, 4) for k, v in metrics.items()}
 

@@ -35,3 +35,14 @@ def test_learned_without_a_checkpoint_names_the_training_command(tmp_path):
     context = FakeContext({"a": {}}, tmp_path)
     with pytest.raises(FileNotFoundError, match="workbench train engagement --home"):
         get_engagement_scorer("learned").score(context, None, ["a"])
+
+
+def test_without_a_search_log_the_coec_term_is_neutral(tmp_path):
+    from engine.index.engagement import NO_ENGAGEMENT
+
+    # what `workbench index` writes for every item when there is no log, and an items table without the column
+    items = {"indexed": {"engagement": NO_ENGAGEMENT.rate}, "bare": {}}
+    scores = get_engagement_scorer("coec").score(FakeContext(items, tmp_path), None, list(items))
+    assert scores.tolist() == [0.5, 0.5]
+    with pytest.raises(FileNotFoundError, match="neutral without a log"):
+        get_engagement_scorer("learned").score(FakeContext(items, tmp_path), None, ["bare"])

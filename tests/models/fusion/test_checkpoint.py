@@ -77,3 +77,22 @@ def test_another_open_clip_model_is_a_mismatch(saved):
 def test_only_safetensors_names_are_written(tmp_path):
     with pytest.raises(ValueError, match="name the file NAME.safetensors"):
         save_fusion(Combiner(FusionArchitecture(4, 4, 4)), tmp_path / "x.pt", clip_identity=IDENTITY, **META)
+
+
+def test_the_workspace_checkpoint_records_its_vocabulary_for_stale_detection(tmp_path):
+    from engine.models.fusion.loader import recorded_vocabulary, workspace_checkpoint
+    from engine.vocabulary import stale_stages
+    from engine.workspace import Workspace
+    from tests.collections.fixtures import home_vocabulary
+
+    workspace = Workspace(tmp_path / "ws").create()
+    assert recorded_vocabulary(workspace) == {}  # no own checkpoint: nothing to be stale
+    path = workspace_checkpoint(workspace)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model = Combiner(FusionArchitecture(16, 8, 12)).eval()
+    save_fusion(model, path, clip_identity=IDENTITY, **META, vocabulary_hash=home_vocabulary().hash)
+    assert recorded_vocabulary(workspace) == {"fusion": home_vocabulary().hash}
+    assert stale_stages(home_vocabulary(), recorded_vocabulary(workspace)) == []
+    save_fusion(model, path, clip_identity=IDENTITY, **META)  # made before vocabularies: reported stale
+    (stale,) = stale_stages(home_vocabulary(), recorded_vocabulary(workspace))
+    assert (stale.stage, stale.recorded_hash, stale.command) == ("fusion", None, "workbench train fusion")

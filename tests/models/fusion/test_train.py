@@ -9,6 +9,9 @@ import pytest
 from engine.models.fusion.evaluate import TargetIndex, held_out_metrics, ranking_metrics, top_k
 from engine.models.fusion.train import CatalogVectors, FusionSettings, split_triplets, train_combiner
 from engine.models.fusion.triplets import valid_descriptor_targets, valid_pivot_targets
+from sample_data.workspace_vocabulary import fashion_vocabulary
+
+VOCAB = fashion_vocabulary()
 
 DIM = 32
 VALUES = {"category": ["dress", "shirt", "pants"], "color": ["red", "blue", "black", "white", "green", "pink"],
@@ -39,7 +42,7 @@ def synthetic():
             attributes[item_id] = attrs
             vectors.append(sum(seeded(f"{f}={v}") for f, v in attrs.items()) + seeded(f"noise {item_id}", 0.3))
     catalog = CatalogVectors(ids, unit(np.array(vectors)), attributes)
-    train, held = split_triplets(catalog, SETTINGS)
+    train, held = split_triplets(catalog, SETTINGS, VOCAB)
     # A text's vector says what it asks for (the target value, or the named aspect), plus per-phrasing noise.
     texts = {}
     for t in (*train, *held):
@@ -58,21 +61,21 @@ def test_held_out_references_are_not_training_references(synthetic):
 def test_training_beats_image_only_and_late_fusion_on_held_out_pivots(synthetic):
     catalog, train, held, texts = synthetic
     model, _ = train_combiner(catalog, train, texts, SETTINGS)
-    metrics = held_out_metrics(model, held, catalog, texts)
+    metrics = held_out_metrics(model, held, catalog, texts, VOCAB)
     assert metrics["pivot.early_fusion.p@10"] > metrics["pivot.image_only.p@10"] + 0.05
     assert metrics["pivot.early_fusion.hit@10"] > metrics["pivot.late_fusion.hit@10"]
     assert metrics["descriptor.early_fusion.p@10"] > metrics["descriptor.image_only.p@10"] + 0.05
     assert metrics["pivot.queries"] == sum(t.kind == "pivot" for t in held)
     again, _ = train_combiner(catalog, train, texts, SETTINGS)
-    assert held_out_metrics(again, held, catalog, texts) == metrics  # fixed seeds
+    assert held_out_metrics(again, held, catalog, texts, VOCAB) == metrics  # fixed seeds
 
 
 def test_target_index_agrees_with_the_brute_force_oracles(synthetic):
     catalog, _, held, _ = synthetic
-    index = TargetIndex(catalog.attributes)
+    index = TargetIndex(catalog.attributes, VOCAB)
     for t in held:
-        oracle = (valid_pivot_targets(catalog.attributes, t.reference, t.family, t.value) if t.kind == "pivot"
-                  else valid_descriptor_targets(catalog.attributes, t.reference, t.family))
+        oracle = (valid_pivot_targets(catalog.attributes, VOCAB, t.reference, t.family, t.value) if t.kind == "pivot"
+                  else valid_descriptor_targets(catalog.attributes, VOCAB, t.reference, t.family))
         assert index.valid(t) == oracle and t.target in oracle
 
 

@@ -1,6 +1,9 @@
 """A collection's feed as a Precision@10 labeling job: its topic title becomes a text query in the `collections`
 query set, its top 10 a run of the `collection-feed` config, pooled into binary (relevant or not) tasks.
 
+Orchestration that joins the engine's collections and the judgment store (labels/ owns every write), so it
+lives in the workbench, as batch_runs.py does for runs.
+
 Labeling a feed twice adds nothing: the query is the same record, and the run is recorded (and the pool
 built) only when the stored latest run of the feed differs from the feed's current top 10.
 """
@@ -10,12 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from engine.collections.errors import CollectionsError
-
-if TYPE_CHECKING:  # labels (DuckDB) is imported lazily: engine/ imports no DuckDB at import time
-    from labels import ConfigRecord, QueryRecord, RunResult
+from labels import ConfigRecord, QueryRecord, RunResult
 
 QUERY_SET = "collections"
 QUERY_SET_DESCRIPTION = "collection feeds, one text query per topic title, judged for Precision@10"
@@ -41,8 +41,6 @@ def feed_query_id(topic_id: str) -> str:
 
 def feed_query(topic) -> QueryRecord:
     """The text query of a topic: its title, with the topic's attributes as the targets."""
-    from labels import QueryRecord  # noqa: F811
-
     if not topic.title or not topic.title.strip():
         raise CollectionsError(f"topic {topic.topic_id!r} has no title; expected a query-like title to label its feed: "
                                "rebuild the collections (`workbench collections build`)")
@@ -52,8 +50,6 @@ def feed_query(topic) -> QueryRecord:
 
 def feed_run(items, k: int = FEED_K) -> list[RunResult]:
     """The feed's first k item ids as a ranked run (score 1/rank: the feed's order, no reranker's score)."""
-    from labels import RunResult  # noqa: F811
-
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise CollectionsError(f"k = {k!r}; expected a whole number >= 1 (results of the feed to label)")
     return [RunResult(rank, item_id, 1.0 / rank) for rank, item_id in enumerate(list(items)[:k], start=1)]
@@ -61,8 +57,6 @@ def feed_run(items, k: int = FEED_K) -> list[RunResult]:
 
 def feed_config() -> ConfigRecord:
     """The ConfigRecord every feed run is stored under."""
-    from labels import ConfigRecord  # noqa: F811
-
     return ConfigRecord(CONFIG_NAME, hashlib.sha256(CONFIG_JSON.encode()).hexdigest()[:16], CONFIG_JSON)
 
 
