@@ -172,6 +172,18 @@ def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else float("nan")
 
 
+GRADED_SCALE = (0, 4)  # the graded labels' scale (labels.scales.LABEL_SCALES["graded"]); eval does not import labels
+
+
+def check_relevance_level(level: float) -> float:
+    """The level, if it is a number on the graded 0..4 scale; else a ValueError that says so."""
+    low, high = GRADED_SCALE
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not low <= level <= high:
+        raise ValueError(f"relevance level {level!r} is off the graded scale; give a number from {low} to {high} "
+                         f"(e.g. 3: labels 3 and 4 count as relevant)")
+    return level
+
+
 def build_report(runs: pd.DataFrame, judgments: pd.DataFrame, *, configs: Sequence[str],
                  measures: Sequence[str], aggregate: str = "mean", relevance_level: float = 3,
                  seed: int = 0, resamples: int = DEFAULT_RESAMPLES) -> Report:
@@ -182,6 +194,7 @@ def build_report(runs: pd.DataFrame, judgments: pd.DataFrame, *, configs: Sequen
     grade >= relevance_level (binary labels: >= 1). Queries of a run without any judgment are skipped
     and counted; the comparison uses the queries both configs ran (the first config is the baseline).
     """
+    check_relevance_level(relevance_level)
     configs = [str(c) for c in configs]
     if not configs:
         raise ValueError("no configs given; name one or two, e.g. --configs baseline,candidate")

@@ -47,30 +47,67 @@ def trec_measure(name: str) -> Measure:
 
 # ---- reading and writing ----------------------------------------------------------------------------
 
-def _lines(path: Path):
+GRADE_RANGE = (-(2**31), 2**31 - 1)  # trec_eval reads grades as C longs; past this a grade is a typo, not a grade
+RANK_RANGE = (-(2**63), 2**63 - 1)  # stored as int64
+_FIX_ENCODING = "re-save the file as UTF-8 (or ASCII)"
+
+
+def _lines(path: str | Path, kind: str):
+    """(line number, fields, line text) of each non-blank line of a TREC file, read the one way both files are read.
+
+    UTF-8 with or without a BOM; LF, CRLF or CR line ends; an undecodable byte, a NUL or another control
+    character is a TrecFormatError naming the file and line. An empty file is an error too.
+    """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file; give the path of a TREC qrels or run file")
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            fields = line.split()
-            if fields:  # blank lines are skipped, as trec_eval does
-                yield number, fields, line.rstrip("\n")
+        raise FileNotFoundError(f"{path}: no such file; give the path of a TREC {kind} file")
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    count = 0
+    for number, raw in enumerate(data.splitlines(), start=1):
+        where = f"{path}:{number}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise TrecFormatError(f"{where}: byte {error.start + 1} of the line (0x{raw[error.start]:02x}) is not "
+                                  f"UTF-8; {_FIX_ENCODING}") from None
+        bad = next((ch for ch in line if ch in _CONTROL), None)
+        if bad is not None:
+            raise TrecFormatError(f"{where}: the line holds the control character {bad!r}; remove it (ids and "
+                                  f"numbers are plain text): {line[:120]!r}")
+        fields = line.split()
+        if fields:  # blank lines are skipped, as trec_eval does
+            count += 1
+            yield number, fields, line
+    if not count:
+        raise TrecFormatError(f"{path}: the {kind} file is {'empty' if not data else 'only blank lines'}; "
+                              f"give a file of {_LAYOUT[kind]!r} lines")
+
+
+_CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+_LAYOUT = {"qrels": "qid 0 docid rel", "run": "qid Q0 docid rank score tag"}
+
+
+def _whole_number(text: str, what: str, bounds: tuple[int, int], where: str, line: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise TrecFormatError(f"{where}: {what} must be a whole number, got {text[:40]!r}: {line[:120]!r}") from None
+    if not bounds[0] <= value <= bounds[1]:
+        raise TrecFormatError(f"{where}: {what} {text[:40]} is out of range; expected a whole number from "
+                              f"{bounds[0]} to {bounds[1]}: {line[:120]!r}")
+    return value
 
 
 def read_qrels(path: str | Path) -> pd.DataFrame:
     """A qrels file (`qid 0 docid rel`, whitespace-separated) as query_id, doc_id, relevance (int)."""
     rows = []
     seen: dict[tuple[str, str], int] = {}
-    for number, fields, line in _lines(path):
+    for number, fields, line in _lines(path, "qrels"):
         where = f"{path}:{number}"
         if len(fields) != 4:
-            raise TrecFormatError(f"{where}: expected 4 fields 'qid 0 docid rel', got {len(fields)}: {line!r}")
+            raise TrecFormatError(f"{where}: expected 4 fields 'qid 0 docid rel', got {len(fields)}: {line[:120]!r}")
         qid, _, docid, rel = fields
-        try:
-            relevance = int(rel)
-        except ValueError:
-            raise TrecFormatError(f"{where}: relevance must be a whole number, got {rel!r}: {line!r}") from None
+        relevance = _whole_number(rel, "relevance", GRADE_RANGE, where, line)
         if (qid, docid) in seen:
             raise TrecFormatError(
                 f"{where}: document {docid!r} of query {qid!r} is judged again (first on line {seen[qid, docid]}); "
@@ -85,23 +122,20 @@ def read_run(path: str | Path) -> pd.DataFrame:
     """A run file (`qid Q0 docid rank score tag`) as query_id, doc_id, rank, score, tag."""
     rows = []
     seen: dict[tuple[str, str], int] = {}
-    for number, fields, line in _lines(path):
+    for number, fields, line in _lines(path, "run"):
         where = f"{path}:{number}"
         if len(fields) != 6:
             raise TrecFormatError(
-                f"{where}: expected 6 fields 'qid Q0 docid rank score tag', got {len(fields)}: {line!r}"
+                f"{where}: expected 6 fields 'qid Q0 docid rank score tag', got {len(fields)}: {line[:120]!r}"
             )
         qid, _, docid, rank, score, tag = fields
         try:
             value = float(score)
         except ValueError:
-            raise TrecFormatError(f"{where}: score must be a number, got {score!r}: {line!r}") from None
+            raise TrecFormatError(f"{where}: score must be a number, got {score[:40]!r}: {line[:120]!r}") from None
         if not math.isfinite(value):
-            raise TrecFormatError(f"{where}: score must be a finite number, got {score!r}: {line!r}")
-        try:
-            rank_value = int(rank)
-        except ValueError:
-            raise TrecFormatError(f"{where}: rank must be a whole number, got {rank!r}: {line!r}") from None
+            raise TrecFormatError(f"{where}: score must be a finite number, got {score[:40]!r}: {line[:120]!r}")
+        rank_value = _whole_number(rank, "rank", RANK_RANGE, where, line)
         if (qid, docid) in seen:
             raise TrecFormatError(
                 f"{where}: document {docid!r} is retrieved twice for query {qid!r} (first on line "
@@ -200,7 +234,15 @@ def evaluate_trec(qrels: pd.DataFrame, run: pd.DataFrame, *, level: int = 1,
             raise ValueError(f"{name} frame lacks the columns {missing}; it has {list(frame.columns)}")
     judged_queries = set(pd.unique(qrels["query_id"].astype(str)))
     run = run.assign(query_id=run["query_id"].astype(str), doc_id=run["doc_id"].astype(str))
-    run = run[run["query_id"].isin(judged_queries)]
+    if qrels.empty or run.empty:
+        raise ValueError(f"the {'qrels' if qrels.empty else 'run'} holds no lines; nothing to evaluate")
+    shared = run["query_id"].isin(judged_queries)
+    if not shared.any():
+        run_ids = sorted(pd.unique(run["query_id"]))
+        raise ValueError(
+            f"no query id is in both files: the run has {len(run_ids)} ({_examples(run_ids)}), the qrels "
+            f"{len(judged_queries)} ({_examples(sorted(judged_queries))}); check that both use the same query ids")
+    run = run[shared]
     queries = sorted(run["query_id"].unique())
     ordered = trec_order(run).rename(columns={"doc_id": "item_id"})
     grades = qrels.assign(query_id=qrels["query_id"].astype(str)).rename(columns={"doc_id": "item_id"})
@@ -210,3 +252,8 @@ def evaluate_trec(qrels: pd.DataFrame, run: pd.DataFrame, *, level: int = 1,
     values = {name: compute(measure, batch, float(level)) for name, measure in wanted}
     per_query = pd.DataFrame(values, index=pd.Index(queries, name="query_id"))
     return TrecEvaluation(measures=tuple(name for name, _ in wanted), per_query=per_query, level=int(level))
+
+
+def _examples(ids, n: int = 3) -> str:
+    shown = ", ".join(repr(i[:40]) for i in ids[:n])
+    return shown + (", ..." if len(ids) > n else "")

@@ -39,6 +39,10 @@ class ConflictError(ValueError):
     """A record with this id already exists with different content; stored records never change silently."""
 
 
+class QrelsOverlapError(ValueError):
+    """Imported qrels name queries of another query set; they are kept apart unless merged explicitly."""
+
+
 def name_list(names, limit: int = 20) -> str:
     """`a, b, c` for an error message, shortened to `limit` names and a count of the rest."""
     names = [str(n) for n in names]

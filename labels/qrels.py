@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from labels.dataframes import query_frame
-from labels.errors import LabelOutOfRangeError
+from labels.errors import LabelOutOfRangeError, QrelsOverlapError, name_list
 from labels.judgments import insert_judgments_bulk
 from labels.queries import insert_query_set
 from labels.raters import insert_rater
@@ -32,6 +32,8 @@ def _check_rows(rows: Iterable[tuple[str, str, int]], mode: str) -> list[tuple[s
             raise ValueError(f"qrels row {number}: expected (query_id, item_id, label), got {row!r}") from None
         if not isinstance(query_id, str) or not query_id or not isinstance(item_id, str) or not item_id:
             raise ValueError(f"qrels row {number}: query_id and item_id must be non-empty strings, got {query_id!r}, {item_id!r}")
+        if "\x00" in query_id or "\x00" in item_id:
+            raise ValueError(f"qrels row {number}: the id {query_id!r} / {item_id!r} holds a NUL character; remove it")
         try:
             label = check_label(label, mode)
         except LabelOutOfRangeError as exc:
@@ -40,16 +42,39 @@ def _check_rows(rows: Iterable[tuple[str, str, int]], mode: str) -> list[tuple[s
     return checked
 
 
+def _check_apart(con: duckdb.DuckDBPyConnection, checked: list[tuple[str, str, int]], source: str) -> None:
+    """Refuse labels for queries of another query set: they would silently change that set's metrics."""
+    ids = sorted({r[0] for r in checked})
+    owned = con.execute(
+        "SELECT query_set, list(query_id ORDER BY query_id) FROM queries "
+        "WHERE query_id IN (SELECT unnest($ids)) AND query_set <> $source GROUP BY query_set ORDER BY query_set",
+        {"ids": ids, "source": source},
+    ).fetchall()
+    if owned:
+        sets = "; ".join(f"query set {name!r}: {name_list(qids, 5)}" for name, qids in owned)
+        raise QrelsOverlapError(
+            f"the qrels {source!r} label queries that belong to other query sets ({sets}); importing them would add "
+            "these labels to those sets' judgments and change their `eval report`. Import with --merge (merge=True) "
+            "to add them on purpose, or give the qrels' queries ids of their own")
+
+
 def import_qrels(
-    con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str, str, int]], *, source: str, mode: str, now: datetime
+    con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str, str, int]], *, source: str, mode: str, now: datetime,
+    merge: bool = False,
 ) -> int:
-    """Store (query_id, item_id, label) rows as judgments; unknown queries are created (type "text") in query set `source`."""
+    """Store (query_id, item_id, label) rows as judgments; unknown queries are created (type "text") in query set `source`.
+
+    Queries of another query set are refused (QrelsOverlapError) unless `merge`: imported labels stay apart
+    from a benchmark's own judgments unless the user merges them explicitly.
+    """
     check_mode(mode)
     if not isinstance(source, str) or not source.strip():
         raise ValueError(f"a qrels source must be a non-empty name, got {source!r}")
     checked = _check_rows(rows, mode)
     if not checked:
         return 0
+    if not merge:
+        _check_apart(con, checked, source)
     rater_id = qrels_rater_id(source)
     insert_rater(con, rater_id, rater_id, role="rater", password=None, simulated=False, exist_ok=True, now=now)
     insert_query_set(con, source, f"queries imported with the qrels {source!r}", exist_ok=True, now=now)

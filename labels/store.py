@@ -209,10 +209,13 @@ class JudgmentStore:
             return insert_preference(con, query_id, rater_id, left_config_hash, right_config_hash, choice,
                                      seconds_spent=seconds_spent, now=self.clock())
 
-    def import_qrels(self, rows: Iterable[tuple[str, str, int]], *, source: str, mode: str = "graded") -> int:
-        """Store (query_id, item_id, label) rows as judgments of the pseudo-rater `qrels:<source>`; returns the count."""
+    def import_qrels(self, rows: Iterable[tuple[str, str, int]], *, source: str, mode: str = "graded",
+                     merge: bool = False) -> int:
+        """Store (query_id, item_id, label) rows as judgments of the pseudo-rater `qrels:<source>`; returns the count.
+
+        Rows for queries of another query set are refused unless `merge` (they would change that set's metrics)."""
         with self._write() as con:
-            return qrels.import_qrels(con, rows, source=source, mode=mode, now=self.clock())
+            return qrels.import_qrels(con, rows, source=source, mode=mode, now=self.clock(), merge=merge)
 
     # -- reads -----------------------------------------------------------------------------------
 

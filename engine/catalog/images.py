@@ -167,3 +167,42 @@ class refuse_decompression_bombs(warnings.catch_warnings):
         result = super().__enter__()
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         return result
+
+
+# ---- query images: the same limits where an image enters a search (search --image, the Explore upload) ----
+
+class QueryImageError(ValueError):
+    """A query image that is refused: unreadable, too large, too many pixels, not an image."""
+
+
+def check_image_bytes(data: bytes, name: str, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                      max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[str, int, int]:
+    """(format, width, height) of image bytes within the ingest's limits (header only), or a QueryImageError."""
+    if not data:
+        raise QueryImageError(f"the image {name} is empty (0 bytes); give a non-empty image file")
+    if len(data) > max_file_bytes:
+        raise QueryImageError(f"the image {name} has {len(data):,} bytes, more than the limit of {max_file_bytes:,}; "
+                              "shrink or re-encode it")
+    try:
+        return decode_image(Path(name), data, max_pixels, full=False)
+    except RowError as error:
+        raise QueryImageError(f"{error.problem}; {error.fix}") from None
+
+
+def open_query_image(path: str | os.PathLike, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Image.Image:
+    """The image file as RGB, refused (QueryImageError) past the ingest's file-size and pixel limits."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        raise QueryImageError(f"the reference image {path} does not exist; check the path")
+    try:
+        data = read_image_bytes(path, max_file_bytes, column="image")
+    except RowError as error:
+        raise QueryImageError(f"{error.problem}; {error.fix}") from None
+    check_image_bytes(data, str(path), max_pixels=max_pixels, max_file_bytes=max_file_bytes)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.convert("RGB")
+    except Exception as error:  # Pillow's decoders raise OSError, SyntaxError, ValueError, struct.error…
+        raise QueryImageError(f"the image {path} is corrupt or truncated (Pillow: {type(error).__name__}: {error}); "
+                              "export or download it again") from None

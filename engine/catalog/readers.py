@@ -17,6 +17,11 @@ from engine.catalog.text import clean_text
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _REENCODE_UTF8 = "re-save the file as UTF-8 (in a spreadsheet: Save As > CSV UTF-8)"
+MAX_FIELD_CHARS = 131_072  # one CSV value longer than this is a row error (Python's csv default limit)
+_CSV_READ_LIMIT = 2**30  # what the csv module may read into one field, so a long value fails its row, not the file
+MAX_JSON_DEPTH = 64  # a JSONL row nested deeper is a row error (deep nesting would exhaust the recursion limit)
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ def read_metadata(path: Path) -> MetadataFile:
 
 def _read_csv(path: Path) -> tuple[list[str], list[RawRow]]:
     # surrogateescape keeps undecodable bytes as lone surrogates, so one bad row is reported, not the file.
+    csv.field_size_limit(max(csv.field_size_limit(), _CSV_READ_LIMIT))
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle)
         try:
@@ -109,6 +115,14 @@ def _header_columns(header: list[str], path: Path, line: int) -> list[str]:
 def _csv_row(record: list[str], columns: list[str], start: int) -> RawRow:
     if any(_SURROGATE.search(field) for field in record):
         return RawRow(start, None, RowError(None, "the row has bytes that are not UTF-8 text", _REENCODE_UTF8))
+    folded = _folded_rows(record, columns, start)
+    if folded is not None:
+        return RawRow(start, None, folded)
+    for name, field in zip([*columns, *(f"field {i}" for i in range(len(columns) + 1, len(record) + 1))], record):
+        if len(field) > MAX_FIELD_CHARS:
+            return RawRow(start, None, RowError(
+                name, f"the value of {name} has {len(field):,} characters, more than the limit of {MAX_FIELD_CHARS:,}",
+                "shorten it, or keep long text out of the metadata file"))
     if len(record) > len(columns):
         return RawRow(start, None, RowError(
             None, f"the row has {len(record)} fields but the header has {len(columns)} columns",
@@ -116,6 +130,23 @@ def _csv_row(record: list[str], columns: list[str], start: int) -> RawRow:
     # An empty cell means "not given"; short rows (trailing cells left off) likewise.
     values = {name: (field if field != "" else None) for name, field in zip(columns, record)}
     return RawRow(start, values)
+
+
+def _folded_rows(record: list[str], columns: list[str], start: int) -> RowError | None:
+    """A RowError when a quoted value runs over lines that read as rows of their own: an unterminated quote
+    folded the rows after it into this one (a multi-line description does not look like a full row)."""
+    if len(columns) < 2:
+        return None
+    for name, field in zip(columns, record):
+        if "\n" not in field:
+            continue
+        lines = field.split("\n")
+        for offset, line in enumerate(lines[1:], start=1):
+            if len(next(csv.reader([line]), [])) == len(columns):
+                return RowError(name, f"the value of {name} opens a quote that is not closed: it runs over "
+                                f"{len(lines)} lines and swallows what looks like the row on line {start + offset}",
+                                'close the quote (write a quote inside a value as two: "")')
+    return None
 
 
 def _read_jsonl(path: Path) -> tuple[list[str], list[RawRow]]:
@@ -139,12 +170,17 @@ def _jsonl_row(line: bytes, number: int) -> RawRow:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
         return RawRow(number, None, RowError(None, "the line has bytes that are not UTF-8 text", _REENCODE_UTF8))
+    depth = _json_depth(line)
+    if depth > MAX_JSON_DEPTH:
+        return RawRow(number, None, _too_deep(depth))
     try:
         values = json.loads(text)
     except json.JSONDecodeError as error:
         return RawRow(number, None, RowError(
             None, f"the line is not valid JSON ({error.msg} at character {error.colno})",
             "write one complete JSON object per line"))
+    except RecursionError:
+        return RawRow(number, None, _too_deep(depth))
     if not isinstance(values, dict):
         return RawRow(number, None, RowError(
             None, f"the line is a JSON {type(values).__name__}, not an object",
@@ -154,6 +190,22 @@ def _jsonl_row(line: bytes, number: int) -> RawRow:
         return RawRow(number, None, RowError(None, "the line holds an unpaired surrogate escape (\\udXXX)",
                                              "remove the broken escape or " + _REENCODE_UTF8))
     return RawRow(number, {clean_text(str(key)).strip(): value for key, value in values.items()})
+
+
+def _json_depth(line: bytes) -> int:
+    """How deeply the JSON text nests arrays and objects (strings skipped), without parsing it."""
+    if line.count(b"[") + line.count(b"{") <= MAX_JSON_DEPTH:
+        return 0  # cannot nest deeper than the limit: skip the scan
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub(b"", line)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _too_deep(depth: int) -> RowError:
+    return RowError(None, f"the line nests arrays/objects {depth} deep, more than the limit of {MAX_JSON_DEPTH}",
+                    "flatten the row: one JSON object whose values are text, numbers or short lists")
 
 
 def _has_surrogate(value: Any) -> bool:

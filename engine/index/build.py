@@ -22,6 +22,7 @@ from engine.index.columns import (
     check_model,
     derived_fields,
 )
+from engine.index.build_marker import clear_build_marker, mark_build_started
 from engine.index.engagement import NO_ENGAGEMENT, Engagement, load_engagement
 from engine.index.enriched_text import enriched_text
 from engine.index.store import open_items_table, read_columns
@@ -127,6 +128,7 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
     report.seconds["embed_images"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
+    mark_build_started(workspace)  # until cleared below, a search knows the table may be half-written
     _write(table, list(updates.values()), clip.identity.dim, text_encoder.identity.dim)
     _record_models(table, clip.identity, text_encoder.identity, load_specs or {})
     _set_field_metadata(table, "attributes", {VOCABULARY_KEY.encode(): vocabulary.hash.encode()})
@@ -142,6 +144,7 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
         _apply_plan(table, column, plan)
         report.plans[column] = plan.describe()
     report.seconds["indexes"] = time.perf_counter() - t4
+    clear_build_marker(workspace)
     report.seconds["total"] = time.perf_counter() - t0
     return report
 

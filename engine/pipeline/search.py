@@ -15,6 +15,7 @@ from engine.generators.multi_fetch import merge_candidates
 from engine.generators.registry import get_generator
 from engine.pipeline.config import PipelineConfig
 from engine.pipeline.understand import understand
+from engine.query.clean import clean_query
 from engine.records import Query, Result, UnderstoodQuery
 from engine.rerank import rerank
 from engine.rerank.results import pre_rerank_ranks, with_rank_before
@@ -46,6 +47,7 @@ def check_k(k: int) -> int:
 def search(context, query: Query, config: PipelineConfig, k: int = 20) -> SearchResponse:
     check_k(k)
     t0 = time.perf_counter()
+    query = clean_query(query).query  # every text reaches the models through engine.query.clean (callers show notices)
     understood = understand(context, query)
     t1 = time.perf_counter()
     calls = []

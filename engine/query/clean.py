@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine.query.errors import QueryTextError
+
+if TYPE_CHECKING:
+    from engine.records import Query
 
 DEFAULT_MAX_CHARS = 500
 
@@ -47,7 +50,7 @@ _REENCODE = "re-save the text as UTF-8"
 class CleanedQuery(NamedTuple):
     """A query whose text is safe to embed, and the notices to show the user (e.g. the text was cut)."""
 
-    query: "Query"
+    query: Query
     notices: tuple[str, ...]
 
 
@@ -71,7 +74,7 @@ def check_no_surrogates(text: str, where: str) -> str:
     return text
 
 
-def clean_query(query, where: str = "the query", max_chars: int = DEFAULT_MAX_CHARS) -> CleanedQuery:
+def clean_query(query: Query, where: str = "the query", max_chars: int = DEFAULT_MAX_CHARS) -> CleanedQuery:
     """The query with its text checked (UTF-8), cleaned (clean_query_text) and bounded; a cut text gets a notice."""
     from dataclasses import replace
 

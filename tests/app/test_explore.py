@@ -99,11 +99,12 @@ def test_an_unindexed_workspace_explains(monkeypatch, tmp_path):
 
 def test_suggestions_parse_back_as_what_they_offer():
     from engine.query import parse_query_text
-from tests.vocab import fashion_lexicon
+    from sample_data.workspace_vocabulary import fashion_vocabulary
+    from tests.vocab import fashion_lexicon
 
     reading = {"category": "dress", "color": "blue", "pattern": "striped"}
     confidence = {"category": 0.9, "color": 0.8, "pattern": 0.2}  # pattern below the read threshold
-    suggestions = suggest_queries(reading, confidence, per_family=2)
+    suggestions = suggest_queries(reading, confidence, fashion_vocabulary(), per_family=2)
     assert {s.family for s in suggestions} == {"category", "color"}
     assert [s.kind for s in suggestions if s.family == "color"] == ["descriptor", "pivot", "pivot"]
     for s in suggestions:

@@ -29,8 +29,8 @@ def test_reimport_is_an_update_with_history(store):
     assert store.count_rows("judgments") == 4 and store.count_rows("tasks") == 3
 
 
-def test_existing_queries_are_reused(seeded):
-    seeded.import_qrels([("q1", "a", 1)], source="mine", mode="binary")
+def test_existing_queries_are_reused_when_merged_explicitly(seeded):
+    seeded.import_qrels([("q1", "a", 1)], source="mine", mode="binary", merge=True)
     assert seeded.queries("mine") == []  # q1 lives in "qs" already
     assert seeded.judgments_frame(mode="binary")[["query_id", "item_id", "label"]].values.tolist() == [["q1", "a", 1]]
 

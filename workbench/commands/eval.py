@@ -24,6 +24,18 @@ def _measure_list(text: str) -> list[str]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _relevance_level(text: str) -> int:
+    """An argparse type: a whole number on the graded 0..4 scale."""
+    from eval.report import check_relevance_level
+
+    try:
+        return check_relevance_level(int(text))
+    except ValueError as exc:
+        if "off the graded scale" in str(exc):
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(f"relevance level must be a whole number from 0 to 4, got {text!r}") from None
+
+
 def _config_list(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
@@ -72,8 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--aggregate", choices=AGGREGATIONS, default="mean",
                         help="how several raters' labels of one result become one grade (default mean; "
                         "majority breaks ties towards the lower grade)")
-    report.add_argument("--relevance-level", type=int, default=3,
-                        help="graded labels >= this count relevant for P, R, map and recip_rank (default 3)")
+    report.add_argument("--relevance-level", type=_relevance_level, default=3,
+                        help="graded labels >= this count relevant for P, R, map and recip_rank: 0 to 4 (default 3)")
     report.add_argument("--mode", choices=("graded", "binary"), default="graded", help="which labels (default graded)")
     report.add_argument("--exclude-simulated", action="store_true", help="leave out simulated raters' judgments")
     report.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and permutation draws (default 0)")
@@ -112,6 +124,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     import_qrels.add_argument("--source", required=True, help="a name for these labels, e.g. trec-2021")
     import_qrels.add_argument("--mode", choices=("graded", "binary"), default="graded",
                               help="graded (0-4) or binary (0/1) labels (default graded)")
+    import_qrels.add_argument("--merge", action="store_true",
+                              help="also label queries that belong to another query set (this changes that set's "
+                              "`eval report`); without it such qrels are refused, so benchmarks stay apart")
     import_qrels.set_defaults(run=run_import_qrels)
 
     run_configs = commands.add_parser(
@@ -255,7 +270,10 @@ def run_import_qrels(args: argparse.Namespace) -> int:
     qrels = read_qrels(args.file)
     rows = list(zip(qrels["query_id"], qrels["doc_id"], (int(r) for r in qrels["relevance"])))
     with _open(args, read_only=False) as store:
-        count = store.import_qrels(rows, source=args.source, mode=args.mode)
+        try:
+            count = store.import_qrels(rows, source=args.source, mode=args.mode, merge=args.merge)
+        except ValueError as exc:
+            raise type(exc)(f"{args.file}: {exc}") from None  # nothing was stored; name the file
     print(f"imported {count} {args.mode} judgments of {qrels['query_id'].nunique()} queries from {args.file} "
           f"as rater qrels:{args.source}")
     return 0

@@ -32,7 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "optionally a --crop of it) and/or --text (a pivot such as 'in red' or a descriptor such as "
                     "'the color palette'). With --queries, run one JSON object a line (keys image, item, crop, "
                     "text) in one process and print one result object a line; a bad line prints "
-                    '{"line": N, "error": ...} and the run goes on (exit status 3).')
+                    '{"line": N, "error": ...} and the run goes on (exit status 3); an empty file is an error. '
+                    "Text is cleaned (control and bidi characters dropped, NFC) and cut to 500 characters, with a "
+                    'notice ("notices" in the JSON) when it was cut; images have the ingest\'s size and pixel limits.')
     p.add_argument("--item", default=None, help="reference catalog item id")
     p.add_argument("--image", default=None, help="reference image file (instead of --item)")
     p.add_argument("--crop", type=crop_box, default=None, help="X0,Y0,X1,Y1: search for this region of the reference")
@@ -55,7 +57,7 @@ def query_from(data: dict, where: str):
         raise ValueError(f"{where}: expected a JSON object with keys {sorted(QUERY_KEYS)}, got {type(data).__name__}")
     unknown = sorted(set(data) - QUERY_KEYS)
     if unknown:
-        raise ValueError(f"{where}: unknown keys {unknown}; expected some of {sorted(QUERY_KEYS)}")
+        raise ValueError(f"{where}: unknown keys {unknown!r:.200}; expected some of {sorted(QUERY_KEYS)}")
     text = data.get("text") or ""
     if not isinstance(text, str):
         raise ValueError(f"{where}: text must be a string, got {type(text).__name__}")
@@ -65,12 +67,68 @@ def query_from(data: dict, where: str):
     crop = data.get("crop")
     if crop is not None:
         if isinstance(crop, str):
-            crop = crop_box(crop)
+            try:
+                crop = crop_box(crop)
+            except argparse.ArgumentTypeError as error:
+                raise ValueError(f"{where}: {error}") from None
         elif not (isinstance(crop, list) and len(crop) == 4
-                  and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in crop)):
-            raise ValueError(f"{where}: crop must be [x0, y0, x1, y1] or \"x0,y0,x1,y1\", got {crop!r:.80}")
+                  and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in crop)
+                  and all(_finite(v) for v in crop)):
+            raise ValueError(f"{where}: crop must be [x0, y0, x1, y1] or \"x0,y0,x1,y1\" (four finite numbers), "
+                             f"got {crop!r:.80}")
         crop = tuple(float(v) for v in crop)
     return Query(text=text, item_id=data.get("item"), image_path=data.get("image"), crop=crop)
+
+
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def prepared_query(query, where: str):
+    """The one input path of a query: its text cleaned (engine.query.clean), then checked; (query, notices)."""
+    from engine.query.clean import clean_query
+    from engine.query.understand import check_query
+
+    cleaned = clean_query(query, where)
+    check_query(cleaned.query)
+    if cleaned.query.image_path is not None:
+        from engine.catalog.images import open_query_image
+
+        open_query_image(cleaned.query.image_path)  # the ingest's image limits, before any model loads
+    return cleaned.query, cleaned.notices
+
+
+def read_query_lines(path: Path) -> list[tuple[int, bytes]]:
+    """The non-blank lines of a --queries file as (line number, bytes); an empty file is an error."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"queries file {path} not found") from None
+    except IsADirectoryError:
+        raise ValueError(f"queries path {path} is a folder; give a JSONL file of queries") from None
+    lines = [(n, line) for n, line in enumerate(data.splitlines(), start=1) if line.strip()]
+    if not lines:
+        raise ValueError(f"queries file {path} holds no queries ({'empty' if not data else 'only blank lines'}); "
+                         'write one JSON object a line, e.g. {"text": "red dress"} or {"item": "ID", "text": "in red"}')
+    return lines
+
+
+def parse_query_line(line: bytes, where: str):
+    """A --queries line as (Query, notices): UTF-8, JSON, keys and types, text cleaned; else a ValueError naming `where`."""
+    from engine.query.clean import decode_query_bytes
+
+    text = decode_query_bytes(line, where)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where}: not JSON ({error.msg} at character {error.colno}); write one JSON object a line")
+    except RecursionError:
+        raise ValueError(f"{where}: the JSON is nested too deeply; write one flat object a line, "
+                         'e.g. {"text": "red dress"}') from None
+    return prepared_query(query_from(data, where), where)
 
 
 def default_config(workspace):
@@ -94,28 +152,33 @@ def run(args: argparse.Namespace) -> int:
     from engine.records import Query
 
     workspace = workspace_from(args)
-    single = Query(text=args.text, item_id=args.item, image_path=args.image, crop=args.crop)
-    if args.queries is None:
-        from engine.query.understand import check_query
-
-        check_query(single)  # an empty query fails at once, before configs and models load
-    config = load_config(args.config, workspace) if args.config else default_config(workspace)
-    if message := missing_models_message(config, workspace):
-        raise FileNotFoundError(message)
     if args.queries is not None:
         if args.item or args.image or args.crop or args.text:
             raise ValueError("give either --queries FILE or the query flags (--item/--image/--crop/--text), not both")
-        if not args.queries.is_file():
-            raise FileNotFoundError(f"queries file {args.queries} not found")
-        context = SearchContext.open(workspace)
-        return _run_many(context, config, args.queries, args.k)
+        lines = read_query_lines(args.queries)
+    else:
+        # a bad or empty query fails at once, before configs and models load
+        single, notices = prepared_query(Query(text=args.text, item_id=args.item, image_path=args.image,
+                                               crop=args.crop), "--text")
+    config = load_config(args.config, workspace) if args.config else default_config(workspace)
+    if message := missing_models_message(config, workspace):
+        raise FileNotFoundError(message)
     context = SearchContext.open(workspace)
+    if args.queries is not None:
+        return _run_many(context, config, args.queries, lines, args.k)
     response = _search(context, single, config, args.k)
+    for notice in notices:
+        print(f"notice: {notice}", file=sys.stderr)
     if args.json:
-        print(json.dumps(response.to_dict()))
+        print(json.dumps(_with_notices(response.to_dict(), notices)))
     else:
         print(_table(response))
     return 0
+
+
+def _with_notices(result: dict, notices) -> dict:
+    """The response object, with a "notices" list when the input was changed (e.g. a text cut to the limit)."""
+    return {**result, "notices": list(notices)} if notices else result
 
 
 def _search(context, query, config, k):
@@ -124,19 +187,19 @@ def _search(context, query, config, k):
     return search(context, query, config, k)
 
 
-def _run_many(context, config, path: Path, k: int) -> int:
+def _run_many(context, config, path: Path, lines: list[tuple[int, bytes]], k: int) -> int:
+    """One result object a line; a bad line is {"line": N, "error": ...} and the run goes on with the next."""
     failed = 0
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                response = _search(context, query_from(data, f"{path} line {n}"), config, k)
-                print(json.dumps(response.to_dict()), flush=True)
-            except ValueError as error:  # json errors are ValueErrors too
-                failed += 1
-                print(json.dumps({"line": n, "error": str(error)}), flush=True)
+    for n, line in lines:
+        where = f"{path} line {n}"
+        try:
+            query, notices = parse_query_line(line, where)
+            response = _search(context, query, config, k)
+            print(json.dumps(_with_notices(response.to_dict(), notices)), flush=True)
+        except (ValueError, OSError) as error:  # json errors are ValueErrors too
+            failed += 1
+            message = str(error) if str(error).startswith(where) else f"{where}: {error}"
+            print(json.dumps({"line": n, "error": message}), flush=True)
     if failed:
         print(f"workbench search: {failed} queries failed; see the lines with \"error\"", file=sys.stderr)
     return 3 if failed else 0
