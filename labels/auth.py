@@ -29,7 +29,10 @@ def hash_password(password: str, *, iterations: int = ITERATIONS, salt: bytes | 
 
 def verify_password(password: str, encoded: str | None) -> bool:
     """Whether `password` matches a hash made by `hash_password` (constant-time comparison)."""
-    if not encoded or not isinstance(password, str):
+    if not isinstance(password, str):
+        return False
+    if not encoded:  # an unknown rater or one without a secret: spend the same time as a wrong secret
+        hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), b"\0" * SALT_BYTES, ITERATIONS)
         return False
     try:
         algorithm, iterations, salt, digest = encoded.split("$")

@@ -66,6 +66,22 @@ def allowed_pages(user: Rater | None) -> list:
     return [spec for spec in PAGES if allows(user, spec.role)]
 
 
+@st.cache_resource(show_spinner=False)
+def sign_in_throttle():
+    """The server's one count of failed sign-ins (per id and per client address)."""
+    from workbench.sign_in_throttle import SignInThrottle
+
+    return SignInThrottle()
+
+
+def client_address() -> str | None:
+    """The browser's address as Streamlit sees it (None in tests and where Streamlit cannot tell)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # an older Streamlit, or no browser session (AppTest)
+        return None
+
+
 def sign_in(user: Rater) -> None:
     st.session_state[SESSION_KEY] = user
 
@@ -78,17 +94,10 @@ def authenticate(rater_id: str, secret: str) -> Rater | None:
     if not rater_id or not secret:
         return None
     store = state.store()
+    # An unknown id, an id without a secret and a wrong secret all take one hash to refuse (labels.auth).
     if not store.check_credentials(rater_id, secret):
-        if rater_id not in {r.rater_id for r in store.raters()}:
-            _burn_one_hash(secret)  # an unknown id takes as long to refuse as a wrong secret
         return None
     return store.rater(rater_id)
-
-
-def _burn_one_hash(secret: str) -> None:
-    from labels.auth import hash_password
-
-    hash_password(secret, salt=b"\0" * 16)
 
 
 def check_secret(secret: str) -> str:

@@ -21,10 +21,19 @@ def _sign_in_form() -> None:
         rater_id = st.text_input("Rater id", key="signin_rater")
         secret = st.text_input("Secret", type="password", key="signin_secret")
         if st.form_submit_button("Sign in", key="signin_submit", type="primary"):
+            from workbench.sign_in_throttle import throttle_keys, too_many_message
+
+            throttle, keys = access.sign_in_throttle(), throttle_keys(rater_id, access.client_address())
+            wait = throttle.wait_s(keys)
+            if wait > 0:
+                st.error(too_many_message(wait))
+                return
             user = access.authenticate(rater_id, secret)
             if user is None:
+                throttle.failed(keys)
                 st.error(access.SIGN_IN_FAILED)
             else:
+                throttle.succeeded(keys)
                 access.sign_in(user)
                 st.rerun()
 

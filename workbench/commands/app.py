@@ -32,12 +32,29 @@ def run(args: argparse.Namespace) -> int:
     from engine.index import open_items_table
     from workbench.server import serve
 
+    if args.auth == "none" and args.address is not None and not is_loopback(args.address):
+        raise ValueError(
+            f"--auth none serves every page with admin rights and no sign-in, so it listens on this "
+            f"machine only; --address {args.address!r} is not a loopback address. Use --auth password (add an admin "
+            f"with `workbench raters add --role admin`) to serve other machines, or drop --address")
     workspace = workspace_from(args)
     open_items_table(workspace, create=False)  # fails early, naming the fix, when there is no catalog
     if args.auth == "password":
         check_sign_in_ready(workspace)
     address = args.address or (LOCALHOST if args.auth == "none" else None)
     return serve(workspace, args.port, args.auth, address)
+
+
+def is_loopback(address: str) -> bool:
+    """127.0.0.0/8, ::1 or "localhost"; anything else (0.0.0.0, a LAN address, a name) reaches other machines."""
+    import ipaddress
+
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def check_sign_in_ready(workspace) -> None:
