@@ -13,9 +13,24 @@ from labels.records import ROLES, Rater
 _COLUMNS = "rater_id, name, role, simulated, created_at"
 
 
+MAX_ID_CHARS = 64
+
+
 def _check_text(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} must be a non-empty string, got {value!r}")
+    return value
+
+
+def check_rater_id(value: object) -> str:
+    """A rater id as it is stored and typed at sign-in: no spaces at the ends, printable, at most 64 characters."""
+    _check_text(value, "a rater id")
+    if value != value.strip():
+        raise ValueError(f"rater id {value!r} has spaces at its ends, so nobody could sign in with it; "
+                         f"use {value.strip()!r}")
+    if not value.isprintable() or len(value) > MAX_ID_CHARS:
+        raise ValueError(f"rater id {value[:80]!r} must be printable text of at most {MAX_ID_CHARS} characters "
+                         "(no tabs, newlines or control characters); choose another id")
     return value
 
 
@@ -31,7 +46,7 @@ def insert_rater(
     now: datetime,
 ) -> Rater:
     """Add a rater; with exist_ok an identical existing rater is returned instead of an error."""
-    _check_text(rater_id, "a rater id")
+    check_rater_id(rater_id)
     _check_text(name, "a rater name")
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r} for rater {rater_id!r}; roles are {', '.join(ROLES)}")
@@ -76,6 +91,41 @@ def require_rater(con: duckdb.DuckDBPyConnection, rater_id: object) -> Rater:
 
 
 def check_credentials(con: duckdb.DuckDBPyConnection, rater_id: str, password: str) -> bool:
-    """Whether the rater exists, has a credential, and `password` matches it."""
-    row = con.execute("SELECT credential_hash FROM raters WHERE rater_id = ?", [rater_id]).fetchone()
-    return bool(row) and verify_password(password, row[0])
+    """Whether the rater exists, is not removed, has a credential, and `password` matches it (one hash either way)."""
+    row = con.execute("SELECT credential_hash FROM raters WHERE rater_id = ? AND rater_id NOT IN "
+                      "(SELECT rater_id FROM rater_removals)", [rater_id]).fetchone()
+    return verify_password(password, row[0] if row else None)
+
+
+def set_role(con: duckdb.DuckDBPyConnection, rater_id: str, role: str) -> Rater:
+    """Change a rater's role (their judgments keep the role-free record they always had)."""
+    rater = require_rater(con, rater_id)
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} for rater {rater_id!r}; roles are {', '.join(ROLES)}")
+    con.execute("UPDATE raters SET role = ? WHERE rater_id = ?", [role, rater.rater_id])
+    return select_rater(con, rater.rater_id)
+
+
+def set_secret(con: duckdb.DuckDBPyConnection, rater_id: str, password: str) -> Rater:
+    """Replace a rater's secret (the old one stops working at once)."""
+    rater = require_rater(con, rater_id)
+    con.execute("UPDATE raters SET credential_hash = ? WHERE rater_id = ?", [hash_password(password), rater.rater_id])
+    return rater
+
+
+def remove_rater(con: duckdb.DuckDBPyConnection, rater_id: str, *, now: datetime) -> Rater:
+    """Stop a rater signing in and getting tasks; every judgment they made stays. Removing twice is an error."""
+    rater = require_rater(con, rater_id)
+    if is_removed(con, rater.rater_id):
+        raise ConflictError(f"rater {rater.rater_id!r} was already removed")
+    con.execute("INSERT INTO rater_removals (rater_id, removed_at) VALUES (?, ?)", [rater.rater_id, now])
+    con.execute("UPDATE raters SET credential_hash = NULL WHERE rater_id = ?", [rater.rater_id])
+    return rater
+
+
+def is_removed(con: duckdb.DuckDBPyConnection, rater_id: str) -> bool:
+    return con.execute("SELECT 1 FROM rater_removals WHERE rater_id = ?", [rater_id]).fetchone() is not None
+
+
+def removed_rater_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT rater_id FROM rater_removals").fetchall()}

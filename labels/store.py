@@ -27,6 +27,7 @@ from labels.errors import ReadOnlyStoreError, StoreLockedError, StoreNotFoundErr
 from labels.guideline import select_guideline
 from labels.migrate import apply_migrations, check_schema_current
 from labels.records import ConfigRecord, GoldAnswer, Judgment, PoolReport, QueryRecord, QuerySet, Rater, RunResult, Task
+from labels.task_queue import TaskQueue, queue_slot_for
 
 MEMORY = ":memory:"
 
@@ -49,6 +50,10 @@ class JudgmentStore:
         self.is_snapshot = snapshot_dir is not None
         self._snapshot_dir = snapshot_dir
         self._write_lock = write_lock_for(lock_key)
+        # The in-memory labeling queue, shared by this process's stores of the file like the write lock;
+        # dropped on open and close, since another process may have written the file in between.
+        self._queue_slot = queue_slot_for(lock_key)
+        self._queue_slot.drop()
         self._cursor_lock = threading.Lock()
         self._writer: duckdb.DuckDBPyConnection | None = None
         self._closed = False
@@ -65,6 +70,7 @@ class JudgmentStore:
             if self._writer is not None:
                 self._writer.close()
             self._con.close()
+            self._queue_slot.drop()
         if self._snapshot_dir is not None:
             shutil.rmtree(self._snapshot_dir, ignore_errors=True)
 
@@ -85,8 +91,13 @@ class JudgmentStore:
             raise ValueError(f"the judgment store {self.where} is closed; open it again with open_store(...)")
 
     @contextmanager
-    def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction under the write lock: committed when the block ends, rolled back on any error."""
+    def _write(self, *, keeps_queue: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction under the write lock: committed when the block ends, rolled back on any error.
+
+        The in-memory task queue is dropped afterwards (to be loaded again) unless `keeps_queue`: the
+        block touches none of tasks, pool_tasks, judgments and assignments, or updates the queue itself.
+        A failed block that changed the queue drops it too, as the rollback undid what it mirrors.
+        """
         if self.read_only:
             what = "as a snapshot copy" if self.is_snapshot else "read-only"
             raise ReadOnlyStoreError(
@@ -98,13 +109,29 @@ class JudgmentStore:
             if self._writer is None:
                 self._writer = self._con.cursor()
             con = self._writer
+            queue = self._queue_slot.queue
+            version = queue.version if queue is not None else None
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
             except BaseException:
                 con.execute("ROLLBACK")
+                after = self._queue_slot.queue
+                if after is not queue or (after is not None and after.version != version):
+                    self._queue_slot.drop()
                 raise
-            con.execute("COMMIT")
+            try:
+                con.execute("COMMIT")
+            finally:
+                if not keeps_queue:
+                    self._queue_slot.drop()
+            # (a COMMIT that raised leaves the queue dropped: the store's state is then unknown)
+
+    @contextmanager
+    def _queue_write(self) -> Iterator[tuple[duckdb.DuckDBPyConnection, TaskQueue]]:
+        """A write transaction with the in-memory task queue, which the block keeps in step with what it writes."""
+        with self._write(keeps_queue=True) as con:
+            yield con, self._queue_slot.get(con)
 
     @contextmanager
     def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -124,33 +151,33 @@ class JudgmentStore:
         simulated: bool = False, exist_ok: bool = False,
     ) -> Rater:
         """Register a rater (the password is stored as a salted PBKDF2 hash); exist_ok returns an identical existing one."""
-        with self._write() as con:
+        with self._write(keeps_queue=True) as con:
             return raters.insert_rater(
                 con, rater_id, name, role=role, password=password, simulated=simulated, exist_ok=exist_ok, now=self.clock()
             )
 
     def add_query_set(self, name: str, description: str = "", *, exist_ok: bool = False) -> QuerySet:
         """Create a query set; exist_ok returns an existing one of that name."""
-        with self._write() as con:
+        with self._write(keeps_queue=True) as con:
             return queries.insert_query_set(con, name, description, exist_ok=exist_ok, now=self.clock())
 
     def add_queries(self, records: Sequence[QueryRecord]) -> int:
         """Store queries (their sets must exist); identical ones already stored are skipped. Returns how many were new."""
-        with self._write() as con:
+        with self._write(keeps_queue=True) as con:
             return queries.insert_queries(con, list(records), now=self.clock())
 
     def record_run(
         self, config: ConfigRecord, query_id: str, results: Sequence[RunResult], *, model_version: str, index_version: str
     ) -> int:
         """Store one ranked result list of `config` for a query (registering the config if new); returns the run id."""
-        with self._write() as con:
+        with self._write(keeps_queue=True) as con:
             return runs.insert_run(
                 con, config, query_id, results, model_version=model_version, index_version=index_version, now=self.clock()
             )
 
     def add_gold(self, query_id: str, item_id: str, expected_label: int, *, mode: str = "graded", note: str | None = None) -> GoldAnswer:
         """Record the known label of a (query, item) pair, for gold tasks that check raters."""
-        with self._write() as con:
+        with self._write(keeps_queue=True) as con:
             return pools.insert_gold(con, query_id, item_id, expected_label, mode=mode, note=note, now=self.clock())
 
     def build_task_pool(
@@ -177,17 +204,32 @@ class JudgmentStore:
 
         Unjudged assignments count towards a task's overlap for `pools.ASSIGNMENT_TTL`.
         """
-        with self._write() as con:
-            return pools.assign_next(con, rater_id, mode=mode, now=self.clock())
+        with self._queue_write() as (con, queue):
+            return pools.assign_next_queued(con, queue, rater_id, mode=mode, now=self.clock())
 
     def record_judgment(
         self, task_id: int, rater_id: str, label: int, *, seconds_spent: float, comment: str | None = None
     ) -> Judgment:
         """Append a judgment (committed before this returns); judging a task again adds a row that supersedes the old one."""
-        with self._write() as con:
+        with self._queue_write() as (con, queue):
             return judgments.insert_judgment(
-                con, task_id, rater_id, label, seconds_spent=seconds_spent, comment=comment, now=self.clock()
+                con, task_id, rater_id, label, seconds_spent=seconds_spent, comment=comment, now=self.clock(), queue=queue
             )
+
+    def record_judgment_and_assign_next(
+        self, task_id: int, rater_id: str, label: int, *, seconds_spent: float, comment: str | None = None,
+        mode: str = "graded",
+    ) -> tuple[Judgment, Task | None]:
+        """`record_judgment` then `assign_next` in one transaction (one lock hold, one commit): a labeling step.
+
+        The judgment is committed before this returns, together with the assignment of the next task.
+        """
+        with self._queue_write() as (con, queue):
+            now = self.clock()
+            judgment = judgments.insert_judgment(
+                con, task_id, rater_id, label, seconds_spent=seconds_spent, comment=comment, now=now, queue=queue
+            )
+            return judgment, pools.assign_next_queued(con, queue, rater_id, mode=mode, now=now)
 
     def bulk_insert_judgments(self, frame: pd.DataFrame) -> int:
         """Append many judgments in one transaction, all rows checked first (for imports and benchmarks).
@@ -205,7 +247,7 @@ class JudgmentStore:
         """Append a blind side-by-side preference (choice left, right or tie) between two configs' lists for a query."""
         from labels.preferences import insert_preference
 
-        with self._write() as con:
+        with self._write(keeps_queue=True) as con:
             return insert_preference(con, query_id, rater_id, left_config_hash, right_config_hash, choice,
                                      seconds_spent=seconds_spent, now=self.clock())
 
@@ -216,6 +258,18 @@ class JudgmentStore:
         Rows for queries of another query set are refused unless `merge` (they would change that set's metrics)."""
         with self._write() as con:
             return qrels.import_qrels(con, rows, source=source, mode=mode, now=self.clock(), merge=merge)
+
+    def replace_config_runs(
+        self, config: ConfigRecord, results: pd.DataFrame, *, query_sets: Sequence[str], model_version: str,
+        index_version: str,
+    ) -> tuple[int, list[str]]:
+        """Store a whole run file (query_id, item_id, rank, score) as `config`'s latest runs, in one transaction.
+
+        Queries of `query_sets` that the earlier runs of this config name covered and `results` does not get an
+        empty run (their earlier results stop counting). Returns (runs stored, queries withdrawn)."""
+        with self._write() as con:
+            return runs.replace_config_runs(con, config, results, query_sets=query_sets, model_version=model_version,
+                                            index_version=index_version, now=self.clock())
 
     # -- reads -----------------------------------------------------------------------------------
 
@@ -273,6 +327,26 @@ class JudgmentStore:
         with self._read() as con:
             return raters.require_rater(con, rater_id)
 
+    def removed_raters(self) -> set[str]:
+        """The ids of raters removed from sign-in (their judgments stay)."""
+        with self._read() as con:
+            return raters.removed_rater_ids(con)
+
+    def set_rater_role(self, rater_id: str, role: str) -> Rater:
+        """Change a rater's role."""
+        with self._write() as con:
+            return raters.set_role(con, rater_id, role)
+
+    def reset_rater_secret(self, rater_id: str, password: str) -> Rater:
+        """Give a rater a new secret; the old one stops working at once."""
+        with self._write() as con:
+            return raters.set_secret(con, rater_id, password)
+
+    def remove_rater(self, rater_id: str) -> Rater:
+        """Stop a rater signing in; every judgment they made stays."""
+        with self._write() as con:
+            return raters.remove_rater(con, rater_id, now=self.clock())
+
     def task(self, task_id: int) -> Task:
         """One task by id."""
         with self._read() as con:
@@ -300,8 +374,18 @@ class JudgmentStore:
 
     def rater_progress(self, rater_id: str, *, mode: str = "graded") -> rater_views.RaterProgress:
         """Tasks of `mode` this rater has judged, and tasks `assign_next` would still hand them."""
-        with self._read() as con:
-            return rater_views.rater_progress(con, rater_id, mode=mode, now=self.clock())
+        if self.read_only:  # a snapshot or a shared read-only open: no queue here, ask the SQL
+            with self._read() as con:
+                return rater_views.rater_progress(con, rater_id, mode=mode, now=self.clock())
+        queue = self._queue_slot.queue
+        if queue is None:
+            with self._write_lock, self._read() as con:  # loaded while no write runs; reads only
+                queue = self._queue_slot.get(con)
+        if not isinstance(rater_id, str) or rater_id not in queue.raters:
+            with self._read() as con:
+                raters.require_rater(con, rater_id)  # raises, naming the known ids
+            queue.raters.add(rater_id)
+        return rater_views.queued_progress(queue, rater_id, mode=mode, now=self.clock())
 
     def admins_with_secret(self) -> list[str]:
         """Ids of the admins who can sign in with a secret (what `workbench app --auth password` needs)."""

@@ -100,3 +100,43 @@ def test_app_password_mode_refuses_to_start_without_an_admin_secret(home, monkey
     assert started == [(home, 8600, "password", None)]  # every interface: raters sign in
     assert main(["app", "--home", str(home.root)]) == 0
     assert started[-1] == (home, 8501, "none", "127.0.0.1")  # --auth none stays on localhost
+
+
+@pytest.mark.parametrize(("rater_id", "message"), [
+    (" rat2 ", "has spaces at its ends, so nobody could sign in with it; use 'rat2'"),
+    ("tab\there", "must be printable text"),
+    ("x" * 65, "at most 64 characters"),
+])
+def test_an_id_nobody_could_sign_in_with_is_refused(home, monkeypatch, capsys, rater_id, message):
+    assert add(home, monkeypatch, "--id", rater_id, "--name", "R", "--role", "rater") == 2
+    assert message in capsys.readouterr().err
+    with open_store(home.judgments_path) as store:
+        assert rater_id not in {r.rater_id for r in store.raters()}
+
+
+def test_role_change_secret_reset_and_removal_keep_the_judgments(home, monkeypatch, capsys):
+    assert add(home, monkeypatch, "--id", "bo", "--name", "Bo", "--role", "rater") == 0
+    with open_store(home.judgments_path) as store:
+        store.add_query_set("s")
+        from labels.records import QueryRecord
+
+        store.add_queries([QueryRecord("s:1", "s", "text", "red dress")])
+        judged_before = len(store.judgments_frame())
+    assert main(["raters", "role", "--home", str(home.root), "--id", "bo", "--role", "researcher"]) == 0
+    monkeypatch.setattr("sys.stdin", Piped("another-long-secret\n"))
+    assert main(["raters", "reset-secret", "--home", str(home.root), "--id", "bo"]) == 0
+    with open_store(home.judgments_path) as store:
+        assert store.rater("bo").role == "researcher"
+        assert not store.check_credentials("bo", "a-long-secret")
+        assert store.check_credentials("bo", "another-long-secret")
+    assert main(["raters", "remove", "--home", str(home.root), "--id", "bo"]) == 0
+    assert main(["raters", "remove", "--home", str(home.root), "--id", "bo"]) == 2
+    assert "already removed" in capsys.readouterr().err
+    with open_store(home.judgments_path) as store:
+        assert not store.check_credentials("bo", "another-long-secret")
+        assert "bo" in store.removed_raters() and "bo" in {r.rater_id for r in store.raters()}
+        assert len(store.judgments_frame()) == judged_before
+    assert main(["raters", "list", "--home", str(home.root), "--json"]) == 0
+    rows = {json.loads(line)["rater_id"]: json.loads(line) for line in capsys.readouterr().out.splitlines()}
+    assert rows["bo"]["removed"] is True
+    assert main(["raters", "role", "--home", str(home.root), "--id", "nobody", "--role", "admin"]) == 2
