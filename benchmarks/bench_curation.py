@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a 
 import pandas as pd  # noqa: E402
 
 from engine.attributes.curate import CurationSettings, curate, curated_attributes, surface_forms  # noqa: E402
-from engine.attributes.curate_keys import FAMILIES, family_of, normalise_value  # noqa: E402
+from engine.attributes.curate_keys import normalise_key, normalise_value  # noqa: E402
 from engine.attributes.extract import get_extractor  # noqa: E402
 from engine.models.text_encoder import load_text_encoder  # noqa: E402
 from sample_data.vocabulary import load_vocabulary  # noqa: E402
@@ -52,7 +52,13 @@ def main(argv=None) -> int:
     truth_table = truth_table[truth_table["kind"] == "product"].set_index("item_id")
     names = true_value_of()
     forms = surface_forms(vocabulary)
-    for family in FAMILIES:
+    key_family = {k: f for f, keys in vocabulary.keys.get("families", {}).items() for k in keys}  # learned from the keys
+
+    def family_of(key: str) -> str | None:
+        return key_family.get(normalise_key(key))
+
+    print("learned families: " + "; ".join(f"{f} <- {', '.join(k)}" for f, k in vocabulary.keys["families"].items()))
+    for family in load_vocabulary().family_names:
         counts = [vocabulary.stages[s].get(f"after.{family}", 0) for s in stages]
         per_canonical = [len(v) for (f, _), v in forms.items() if f == family]
         graded = [(a, truth_table.at[a.item_id, family]) for a in curated

@@ -1,23 +1,30 @@
 """Vocabulary curation (PinLanding): raw key-value pairs -> a compact vocabulary per attribute family.
 
 Stages, each recorded in CuratedVocabulary.stages as distinct values before and after:
-  families   normalise keys and values, map keys to families (key_aliases.toml), drop other keys;
+  families   normalise keys and values, learn the families from the keys (learn_keys.py: support,
+             name and value similarity; what is dropped is counted in CuratedVocabulary.keys);
   spelling   merge values spelled alike ("t-shirt", "tshirt");
   frequency  drop values on fewer than `min_support` items;
+  text       (when the items' texts are given) merge a value into a more frequent one that its items' own
+             titles, descriptions and tags name instead (a VLM's "wicker" on items listed as "rattan");
   clustering merge values whose MiniLM embeddings lie within a cosine distance threshold.
+  text_spellings (with texts) spellings of the surviving values that only the texts use ("terra cotta" for
+             "terra-cotta") become surface forms (mapping entries under the empty key "").
 Merged values take the most frequent surface form as canonical. Topic-title judging is judge.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from engine.attributes.curate_cluster import merge_by_embedding, merge_spellings
-from engine.attributes.curate_keys import family_of, normalise_key, normalise_value
+from engine.attributes.curate_cluster import merge_by_embedding, merge_by_item_text, merge_spellings, text_spellings
+from engine.attributes.curate_keys import normalise_key, normalise_value
+from engine.attributes.learn_keys import KeyFamilies, KeySettings, learn_key_families
 from engine.attributes.records import CuratedVocabulary, ItemAttribute, RawAttribute
 
 
@@ -30,10 +37,19 @@ class CurationSettings:
     min_support: int | None = None  # items a value must appear on; None: min_share of the items, at least 2
     min_share: float = 0.002  # the default support as a share of the items with attributes
     threshold: float = 0.15  # cosine distance under which value clusters merge (0: no embedding merges)
+    keys: KeySettings = KeySettings()  # how raw keys become families (learn_keys.py)
+    text_share: float = 0.5  # share of a value's items whose text names another value that merges it (0: off)
+    min_text_items: int = 3  # items that must name the other value, at least
 
     def check(self) -> None:
+        try:
+            self.keys.check()
+        except ValueError as exc:
+            raise CurationError(str(exc)) from None
         if self.min_support is not None and (isinstance(self.min_support, bool) or self.min_support < 1):
             raise CurationError(f"min_support must be a whole number of at least 1, got {self.min_support!r}")
+        if not 0.0 <= self.text_share <= 1.0:
+            raise CurationError(f"text_share must be in [0, 1], got {self.text_share!r}")
         if not 0.0 <= self.min_share < 1.0:
             raise CurationError(f"min_share must be in [0, 1), got {self.min_share!r}")
         if not 0.0 <= self.threshold <= 2.0:
@@ -52,8 +68,9 @@ Encode = Callable[[list[str]], np.ndarray]  # texts -> L2-normalised rows
 Pair = tuple[str, str]
 
 
-def _family_items(raw: Iterable[RawAttribute]) -> tuple[dict[Pair, set[str]], dict[Pair, Pair], int, int]:
+def _family_items(raw: Iterable[RawAttribute], keys: KeyFamilies) -> tuple[dict[Pair, set[str]], dict[Pair, Pair], int, int]:
     """(family, value) -> items; raw normalised (key, value) -> (family, value); distinct raw pairs; items."""
+    family_of = keys.key_family.get
     items: dict[tuple[str, str], set[str]] = {}
     routes: dict[tuple[str, str], tuple[str, str]] = {}
     distinct_raw, all_items = set(), set()
@@ -94,16 +111,21 @@ def _per_family(items: dict[tuple[str, str], set[str]], kernel) -> dict[tuple[st
     return merge
 
 
-def curate(raw: Iterable[RawAttribute], encode: Encode | None,
-           settings: CurationSettings = CurationSettings()) -> CuratedVocabulary:
-    """The curated vocabulary of raw attributes; `encode` embeds values (None only with threshold 0)."""
+def curate(raw: Iterable[RawAttribute], encode: Encode | None, settings: CurationSettings = CurationSettings(),
+           texts: Mapping[str, str] | None = None) -> CuratedVocabulary:
+    """The curated vocabulary of raw attributes; `encode` embeds values (None only with threshold 0); `texts`
+    (item_id -> title, description and tags) enables the text stage."""
     settings.check()
     if encode is None and settings.threshold > 0:
         raise CurationError("embedding clustering needs a text encoder; pass one or set threshold 0")
-    items, routes, distinct_raw, n_items = _family_items(raw)
+    raw = list(raw)
+    keys = learn_key_families(raw, encode, settings.keys)
+    items, routes, distinct_raw, n_items = _family_items(raw, keys)
     if not items:
-        raise CurationError("no raw attribute names a known family (category, color, pattern, material, style, "
-                            "season, occasion); check the extractor's keys against engine/attributes/key_aliases.toml")
+        rare = ", ".join(f"{k} ({n} items)" for k, n in list({**keys.rare_families, **keys.dropped}.items())[:8])
+        raise CurationError(f"no raw key is carried by enough items to make an attribute family ({n_items} items; "
+                            f"keys need {keys.min_support} items, families {settings.keys.min_family_share:.0%} of "
+                            f"the items; seen: {rare or 'none'}); lower --min-key-support or --min-family-share")
     stages = {"families": {"before": distinct_raw, "after": len(items), **_by_family(items)}}
     merge = {p: p for p in items}  # (family, value) -> current (family, canonical)
 
@@ -121,13 +143,35 @@ def curate(raw: Iterable[RawAttribute], encode: Encode | None,
         raise CurationError(f"no value appears on at least {min_support} items (minimum support); lower "
                             f"--min-support (the catalog has {n_items} items with attributes)")
     stages["frequency"]["min_support"] = min_support
+    if texts and settings.text_share > 0:
+        lowered = {i: " ".join(unicodedata.normalize("NFC", t).lower().split()) for i, t in texts.items()}
+
+        new = {}
+        for family in sorted({f for f, _ in items}):
+            value_items = {v: ids for (f, v), ids in items.items() if f == family}
+            merged = merge_by_item_text({v: len(ids) for v, ids in value_items.items()}, value_items, lowered,
+                                        settings.text_share, settings.min_text_items)
+            new.update({(family, v): (family, c) for v, c in merged.items()})
+        step("text", new)
     if settings.threshold > 0:
         step("clustering", _per_family(items, lambda s: merge_by_embedding(s, encode, settings.threshold)))
     families: dict[str, list[str]] = {}
     for (family, value), ids in sorted(items.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1])):
         families.setdefault(family, []).append(value)
     mapping = {route: merge[fv] for route, fv in routes.items() if fv in merge}
-    return CuratedVocabulary(families, mapping, stages)
+    if texts:
+        # spellings of the surviving values that only the items' texts use become surface forms, under key ""
+        owners: dict[str, set] = {}
+        for (_, value), target in mapping.items():
+            owners.setdefault(value, set()).add(target)
+        known = {value: next(iter(o)) for value, o in owners.items() if len(o) == 1}  # one owner per form
+        lowered = {i: " ".join(unicodedata.normalize("NFC", t).lower().split()) for i, t in texts.items()}
+        spelled = text_spellings(known, lowered)
+        mapping.update({("", phrase): owner for phrase, owner in spelled.items()})
+        stages["text_spellings"] = {"before": len(items), "after": len(items), "forms": len(spelled)}
+    order = {f: i for i, f in enumerate(keys.families)}
+    families = {f: families[f] for f in sorted(families, key=lambda f: order.get(f, len(order)))}
+    return CuratedVocabulary(families, mapping, stages, keys.to_dict())
 
 
 def curated_attributes(raw: Iterable[RawAttribute], vocabulary: CuratedVocabulary) -> list[ItemAttribute]:

@@ -47,3 +47,64 @@ def merge_by_embedding(support: Mapping[str, int], encode: Callable[[list[str]],
     for value, label in zip(values, labels):
         groups.setdefault(int(label), []).append(value)
     return {v: _canonical(g, support) for g in groups.values() for v in g}
+
+
+def _mentions(value: str):
+    """A matcher of `value` as a whole phrase ("white" in "snow white", not in "off-white" or "whitewash")."""
+    import re
+
+    return re.compile(r"(?<![\w-])" + re.escape(value) + r"(?![\w-])").search
+
+
+def merge_by_item_text(support: Mapping[str, int], value_items: Mapping[str, set[str]], texts: Mapping[str, str],
+                       min_share: float = 0.5, min_items: int = 3) -> dict[str, str]:
+    """Values whose items' own text (title, description, tags) names another, more frequent value -> that value.
+
+    A VLM calls an item "wicker" while its listing says "rattan": when at least `min_share` (and `min_items`) of
+    a value's items name a more frequent value u in their text, and more of them name u than the value itself,
+    the value is a surface form of u. Catches synonyms embeddings miss (wicker/rattan, scandi/scandinavian).
+    """
+    values = sorted(support, key=lambda v: (-support[v], v))
+    matchers = {v: _mentions(v) for v in values}
+    target: dict[str, str] = {}
+    for rank, value in enumerate(values):
+        items = [i for i in value_items.get(value, ()) if i in texts]
+        if len(items) < min_items:
+            continue
+        named = {u: sum(1 for i in items if matchers[u](texts[i])) for u in values[:rank] + [value]}
+        best = max(values[:rank], key=lambda u: (named[u], -values.index(u)), default=None)
+        if best is not None and named[best] >= max(min_items, min_share * len(items)) and named[best] > named[value]:
+            target[value] = best
+    out = {}
+    for value in values:
+        canonical = value
+        while canonical in target:
+            canonical = target[canonical]
+        out[value] = canonical
+    return out
+
+
+def text_spellings(forms: Mapping[str, tuple[str, str]], texts: Mapping[str, str], max_words: int = 3) -> dict[str, tuple[str, str]]:
+    """Spellings the items' texts use for known forms ("terra cotta" for "terra-cotta"): phrase -> its owner.
+
+    `forms` maps each known (normalised) surface form to its (family, value); a phrase of the texts whose
+    spelling_key equals one form's, and is not a known form itself, is returned with that owner. A spelling
+    key shared by two owners is ambiguous and skipped.
+    """
+    import re
+
+    owners: dict[str, set[tuple[str, str]]] = {}
+    for form, owner in forms.items():
+        owners.setdefault(spelling_key(form) or form, set()).add(owner)
+    by_key = {k: next(iter(o)) for k, o in owners.items() if len(o) == 1}
+    found: dict[str, tuple[str, str]] = {}
+    word = re.compile(r"[\w-]+")
+    for text in texts.values():
+        words = word.findall(text)
+        for n in range(1, max_words + 1):
+            for start in range(len(words) - n + 1):
+                phrase = " ".join(words[start:start + n]).strip("-")
+                owner = by_key.get(spelling_key(phrase))
+                if owner is not None and phrase not in forms:
+                    found.setdefault(phrase, owner)
+    return found

@@ -1,12 +1,14 @@
 """The `transformers` extraction backend: a local image-text-to-text model asked for key-value pairs.
 
 The model is loaded from a local folder only (no hub downloads). Each item's image and text go
-through one prompt; replies are parsed by `replies.parse_pairs`, and replies without pairs are
-counted as malformed and skipped.
+through one prompt, which asks for the workspace vocabulary's families (their names, and a few values
+of each as the example) or, in a workspace with no vocabulary yet, for the keys the model finds useful;
+replies are parsed by `replies.parse_pairs`, and replies without pairs are counted as malformed and skipped.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +19,28 @@ from engine.attributes.replies import MalformedReply, parse_pairs
 
 PROMPT = (
     "You describe a product for a shopping catalog. Look at the image and read the text.\n"
-    "Return only a JSON object of normalised attribute key-value pairs: lowercase keys from "
-    "category, color, pattern, material, style, season, occasion (add other keys only if clearly useful), "
+    "Return only a JSON object of normalised attribute key-value pairs: {keys}, "
     "short lowercase values, one value per key, no explanations.\n"
-    'Example: {{"category": "dress", "color": "red", "pattern": "floral", "material": "satin"}}\n'
+    "{example}"
     "Product text: {text}"
 )
+# Without a vocabulary the model names the attributes itself; curation learns the families from its keys.
+OPEN_KEYS = ("lowercase keys naming the product's attributes (for example its product type, color and material; "
+             "use the same key names for every product)")
+EXAMPLE_FAMILIES = 4  # families shown in the example object
+
+
+def prompt_parts(vocabulary=None) -> dict[str, str]:
+    """The `keys` and `example` parts of the prompt for a workspace Vocabulary (None or empty: open keys)."""
+    if vocabulary is None or vocabulary.is_empty():
+        return {"keys": OPEN_KEYS, "example": ""}
+    names = [f.name for f in vocabulary.families]
+    if vocabulary.product_type in names:  # the product type first, as a model names the product first
+        names.remove(vocabulary.product_type)
+        names.insert(0, vocabulary.product_type)
+    keys = (f"lowercase keys from {', '.join(names)} (add other keys only if clearly useful)")
+    example = {n: vocabulary.family(n).values[0].name for n in names[:EXAMPLE_FAMILIES]}
+    return {"keys": keys, "example": f"Example: {json.dumps(example, ensure_ascii=False)}\n"}
 
 
 @dataclass(frozen=True)
@@ -34,15 +52,15 @@ class ExtractionItem:
     text: str
 
 
-def build_prompt(item: ExtractionItem) -> str:
+def build_prompt(item: ExtractionItem, vocabulary=None) -> str:
     """The instruction for one item; the image goes beside it as the message's image part."""
-    return PROMPT.format(text=" ".join(item.text.split())[:600] or "(none)")
+    return PROMPT.format(text=" ".join(item.text.split())[:600] or "(none)", **prompt_parts(vocabulary))
 
 
-def messages_for(item: ExtractionItem, image) -> list[dict]:
+def messages_for(item: ExtractionItem, image, vocabulary=None) -> list[dict]:
     """A chat in the image-text-to-text format of transformers' processors and pipelines."""
     return [{"role": "user", "content": [{"type": "image", "image": image},
-                                         {"type": "text", "text": build_prompt(item)}]}]
+                                         {"type": "text", "text": build_prompt(item, vocabulary)}]}]
 
 
 def local_model_folder(path) -> Path:
@@ -81,10 +99,12 @@ class TransformersExtractor:
 
     name = "transformers"
 
-    def __init__(self, model_path=None, *, model=None, max_new_tokens: int = 160, load_image=None, **_):
+    def __init__(self, model_path=None, *, model=None, max_new_tokens: int = 160, load_image=None, vocabulary=None,
+                 **_):
         if model is None:
             model = _PipelineModel(local_model_folder(model_path), max_new_tokens)
         self.model = model
+        self.vocabulary = vocabulary  # the workspace Vocabulary whose families the prompt asks for (None: open keys)
         self.load_image = load_image or _open_image
         self.report = ExtractionReport()
 
@@ -95,7 +115,7 @@ class TransformersExtractor:
         for item in items:
             report.items += 1
             try:
-                reply = self.model.generate(messages_for(item, self.load_image(item.image_path)))
+                reply = self.model.generate(messages_for(item, self.load_image(item.image_path), self.vocabulary))
                 pairs = parse_pairs(reply)
             except MalformedReply as error:
                 note_problem(report, f"item {item.item_id}: {error}")

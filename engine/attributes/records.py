@@ -37,24 +37,27 @@ class CuratedVocabulary:
     `families[f]` lists the canonical values of family f, most frequent first. `mapping[(key, value)]`
     maps a raw (normalised key, normalised value) to (family, canonical value); raw pairs that were
     filtered out (too rare, not an attribute family) are absent. `stages` records counts before and after
-    each curation stage, e.g. {"frequency": {"before": 5210, "after": 812}, ...}.
+    each curation stage, e.g. {"frequency": {"before": 5210, "after": 812}, ...}. `keys` is the learned
+    key-to-family grouping and what it dropped (learn_keys.KeyFamilies.to_dict(); empty in old files).
     """
 
     families: dict[str, list[str]]
     mapping: dict[tuple[str, str], tuple[str, str]]
     stages: dict[str, dict[str, int]] = field(default_factory=dict)
+    keys: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
-        data = {"families": self.families, "stages": self.stages,
+        data = {"families": self.families, "stages": self.stages, "keys": self.keys,
                 "mapping": [[k, v, f, c] for (k, v), (f, c) in sorted(self.mapping.items())]}
-        return json.dumps(data, indent=1, sort_keys=True) + "\n"
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str, source: str = "<vocabulary>") -> CuratedVocabulary:
         try:
             data = json.loads(text)
             return cls({f: list(v) for f, v in data["families"].items()},
-                       {(k, v): (f, c) for k, v, f, c in data["mapping"]}, dict(data.get("stages", {})))
+                       {(k, v): (f, c) for k, v, f, c in data["mapping"]}, dict(data.get("stages", {})),
+                       dict(data.get("keys", {})))
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{source} is not a curated vocabulary file ({error}); "
                              "remake it with `workbench attributes run`") from None

@@ -39,7 +39,9 @@ class TaggerSettings:
     # there and starves assignment, while 0.5 gives about 80% precision against the ground truth
     target_precision: float = 0.5
     smoothing_support: float = 20.0  # k: an attribute with n held-out positives trusts its own threshold n/(n+k)
-    always_top_families: tuple[str, ...] = ("category",)  # families every product has: keep their top value
+    # families every product has, whose top value is always kept: the workspace vocabulary's product type
+    # (tagger_vocabulary.settings_for sets it); empty when no product type is known
+    always_top_families: tuple[str, ...] = ()
     max_per_family: int = 1  # candidates per family and item: its best value(s), kept above threshold
 
     def to_dict(self) -> dict:

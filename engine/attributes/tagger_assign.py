@@ -3,7 +3,7 @@
 Rule (documented in the checkpoint's settings): of each family, the item's `max_per_family` best
 values (default 1) are candidates, and a candidate is kept when its score reaches its threshold (the
 thresholds were calibrated on exactly these candidates); for each family in `always_top_families`
-(default: category, which every product has) the top value is kept even below threshold.
+(the workspace vocabulary's product type, which every product has) the top value is kept even below threshold.
 Other families may stay empty: a family need not apply (a handbag has no season).
 """
 
@@ -21,7 +21,7 @@ TAGGED_COLUMN = "tagged_attributes"  # JSON list of {"family","value","confidenc
 
 
 def assign_rows(scores: np.ndarray, confidences: np.ndarray, thresholds: Sequence[float],
-                attributes: Sequence[tuple[str, str]], *, always_top_families: Sequence[str] = ("category",),
+                attributes: Sequence[tuple[str, str]], *, always_top_families: Sequence[str] = (),
                 max_per_family: int = 3) -> list[list[tuple[str, str, float]]]:
     """Per item, the kept (family, value, confidence), sorted by family then confidence desc."""
     scores = np.asarray(scores)

@@ -37,6 +37,7 @@ class TaggerMeta:
     train_items: int
     held_out_items: int
     checkpoint_sha256: str = ""
+    workspace_vocabulary_hash: str | None = None  # the workspace vocabulary it was trained with (stale detection)
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
     def to_json(self) -> str:
@@ -53,6 +54,19 @@ class TaggerMeta:
 
 def workspace_checkpoint(workspace) -> Path:
     return workspace.models_dir / CHECKPOINT_NAME
+
+
+def recorded_vocabulary_hash(workspace) -> tuple[bool, str | None]:
+    """(whether a tagger checkpoint exists, the workspace vocabulary hash its metadata records)."""
+    import json
+
+    path = meta_path(workspace_checkpoint(workspace))
+    if not path.is_file():
+        return False, None
+    try:
+        return True, json.loads(path.read_text()).get("workspace_vocabulary_hash")
+    except (ValueError, AttributeError):
+        return True, None
 
 
 def save_tagger(model, path: Path, meta: TaggerMeta) -> TaggerMeta:

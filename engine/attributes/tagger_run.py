@@ -14,10 +14,14 @@ from engine.attributes.tagger import (TaggerSettings, attribute_list, embed_phra
                                       vocabulary_hash)
 from engine.attributes.tagger_assign import assign_rows, write_tagged
 from engine.attributes.tagger_calibrate import Calibration, calibrate, family_observed, top_per_family
-from engine.attributes.tagger_checkpoint import TaggerMeta, load_tagger, save_tagger, workspace_checkpoint
+from engine.attributes.tagger_checkpoint import (TaggerMeta, load_tagger, read_tagger_meta, save_tagger,
+                                                 workspace_checkpoint)
 from engine.attributes.tagger_data import ProductVectors, label_matrix, read_product_vectors
 from engine.attributes.tagger_eval import family_precision_recall, label_distribution, recall_at_k
 from engine.attributes.tagger_train import train_towers
+from engine.attributes.tagger_vocabulary import settings_for, tagger_vocabulary
+from engine.models.errors import ModelMismatchError
+from engine.vocabulary.stale import REFRESH_COMMANDS
 from engine.index.store import open_items_table
 
 SEED_RECALL_AT_10 = 0.997  # the seed's Fashion200K Recall@10
@@ -101,13 +105,28 @@ def _text_encoder(text_encoder):
     return load_text_encoder()
 
 
-def train_tagger(workspace, vocabulary: CuratedVocabulary, positives: list[ItemAttribute], *,
+def train_tagger(workspace, vocabulary: CuratedVocabulary | None, positives: list[ItemAttribute], *,
                  settings: TaggerSettings | None = None, text_encoder=None, out: Path | None = None,
-                 progress: bool = False) -> tuple[TaggerReport, object, TaggerMeta, ProductVectors, np.ndarray]:
-    """Train on the non-held-out items, calibrate and evaluate on the held-out ones, save the checkpoint."""
-    settings = (settings or TaggerSettings()).check()
+                 progress: bool = False, workspace_vocabulary=None,
+                 ) -> tuple[TaggerReport, object, TaggerMeta, ProductVectors, np.ndarray]:
+    """Train on the non-held-out items, calibrate and evaluate on the held-out ones, save the checkpoint.
+
+    With `workspace_vocabulary` (an engine.vocabulary.Vocabulary) the tagger learns its families and values,
+    positives are mapped onto it, its product type is always tagged, and its hash is recorded; otherwise
+    the curated vocabulary's families are tagged as curation left them.
+    """
     t0 = time.perf_counter()
-    attributes = attribute_list(vocabulary.families)
+    workspace_hash = None
+    families = vocabulary.families if vocabulary is not None else None
+    if workspace_vocabulary is not None and not workspace_vocabulary.is_empty():
+        tv = tagger_vocabulary(workspace_vocabulary, positives)
+        families, positives, workspace_hash = tv.families, tv.positives, tv.vocabulary_hash
+        settings = settings_for(settings, tv)
+    if families is None:
+        raise ValueError("the tagger needs a vocabulary: the workspace's (vocabulary.toml) or a curated one; "
+                         "run `workbench attributes run --input FILE` first")
+    settings = (settings or TaggerSettings()).check()
+    attributes = attribute_list(families)
     table = open_items_table(workspace)
     data = read_product_vectors(table)
     labels, unknown = label_matrix(data.ids, attributes, positives)
@@ -148,7 +167,8 @@ def train_tagger(workspace, vocabulary: CuratedVocabulary, positives: list[ItemA
                       product_dim=int(data.vectors.shape[1]), phrase_dim=int(phrases.shape[1]),
                       settings=settings.to_dict(), calibration=calibration.to_dict(), metrics=report.metrics,
                       data_hash=data.data_hash(), trained_seconds=round(report.seconds["train"], 2),
-                      train_items=len(train_rows), held_out_items=len(held_rows))
+                      train_items=len(train_rows), held_out_items=len(held_rows),
+                      workspace_vocabulary_hash=workspace_hash)
     meta = save_tagger(model, Path(report.checkpoint), meta)
     report.seconds["total"] = time.perf_counter() - t0
     return report, model, meta, data, scores
@@ -192,9 +212,20 @@ def evaluate_scores(scores: np.ndarray, calibration: Calibration, attributes, se
 
 
 def assign_tagger(workspace, *, checkpoint: Path | None = None, text_encoder=None,
-                  vocabulary: CuratedVocabulary | None = None) -> tuple[int, list[ItemAttribute]]:
-    """Score every item with a saved tagger and write `tagged_attributes`; returns (rows written, assignments)."""
+                  vocabulary: CuratedVocabulary | None = None,
+                  workspace_vocabulary=None) -> tuple[int, list[ItemAttribute]]:
+    """Score every item with a saved tagger and write `tagged_attributes`; returns (rows written, assignments).
+
+    With `workspace_vocabulary`, a tagger trained with another workspace vocabulary is refused (stale).
+    """
     checkpoint = Path(checkpoint or workspace_checkpoint(workspace))
+    if workspace_vocabulary is not None and not workspace_vocabulary.is_empty():
+        recorded = read_tagger_meta(checkpoint).workspace_vocabulary_hash
+        if recorded != workspace_vocabulary.hash:
+            raise ModelMismatchError(
+                f"the tagger {checkpoint} was trained with vocabulary {recorded or 'none recorded'}, the workspace's "
+                f"is now {workspace_vocabulary.hash}: its tags would mix two vocabularies. Refresh it with "
+                f"`{REFRESH_COMMANDS['tagger']}`")
     table = open_items_table(workspace)
     data = read_product_vectors(table)
     encoder = _text_encoder(text_encoder)
@@ -232,11 +263,13 @@ def evaluate_tagger(workspace, positives: list[ItemAttribute], *, checkpoint: Pa
     return report
 
 
-def run_tagger(workspace, vocabulary: CuratedVocabulary, positives: list[ItemAttribute], *, progress: bool = False,
-               settings: TaggerSettings | None = None, text_encoder=None) -> TaggerReport:
+def run_tagger(workspace, vocabulary: CuratedVocabulary | None, positives: list[ItemAttribute], *,
+               progress: bool = False, settings: TaggerSettings | None = None, text_encoder=None,
+               workspace_vocabulary=None) -> TaggerReport:
     """Train + calibrate + assign + evaluate; writes the checkpoint and the items' `tagged_attributes`."""
     report, model, meta, data, scores = train_tagger(workspace, vocabulary, positives, settings=settings,
-                                                     text_encoder=text_encoder, progress=progress)
+                                                     text_encoder=text_encoder, progress=progress,
+                                                     workspace_vocabulary=workspace_vocabulary)
     t0 = time.perf_counter()
     attributes = [tuple(a) for a in meta.attributes]
     rows = assignments(scores, meta.calibration_obj, attributes, meta.settings_obj)

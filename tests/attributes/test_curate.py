@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 
 from engine.attributes.curate import CurationError, CurationSettings, curate, curated_attributes, surface_forms
-from engine.attributes.curate_cluster import merge_by_embedding, merge_spellings
-from engine.attributes.curate_keys import family_of, normalise_key, normalise_value
+from engine.attributes.curate_cluster import merge_by_embedding, merge_by_item_text, merge_spellings
+from engine.attributes.curate_keys import normalise_key, normalise_value
+from engine.attributes.learn_keys import KeySettings
 from engine.attributes.records import CuratedVocabulary, ItemAttribute, RawAttribute
+from engine.vocabulary import load_workspace_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +24,6 @@ def minilm():
 def raw_of(rows):
     """[(item, key, value), ...] -> RawAttributes."""
     return [RawAttribute(*r) for r in rows]
-
-
-@pytest.mark.parametrize("key,family", [("Colour", "color"), ("primary_color", "color"), ("Item Type:", "category"),
-                                        ("garment", "category"), ("product-type", "category"), ("fabric", "material"),
-                                        ("vibe", "style"), ("suitable for", "occasion"), ("use case", "occasion"),
-                                        ("seasonality", "season"), ("print", "pattern"), ("accent color", None),
-                                        ("brand", None), ("detail", None), ("fit", None)])
-def test_keys_map_to_families(key, family):
-    assert family_of(key) == family
 
 
 @pytest.mark.parametrize("value,normal", [("  Crimson ", "crimson"), ("100% Cotton.", "cotton"),
@@ -60,10 +53,13 @@ def test_merge_by_embedding_with_hand_vectors():
 
 
 def test_boho_forms_merge_into_the_most_frequent(minilm):
-    rows = [(f"i{i}", "style", "boho") for i in range(5)] + [(f"j{i}", "vibe", "Boho-Chic") for i in range(3)]
+    # "aesthetic" and "vibe" join "style" by their values (minimalist, boho under both)
+    rows = [(f"i{i}", "style", "boho") for i in range(5)] + [(f"j{i}", "vibe", "Boho-Chic") for i in range(2)]
+    rows += [(f"v{i}", "vibe", "boho") for i in range(3)]
     rows += [(f"k{i}", "aesthetic", "minimalist") for i in range(4)]
+    rows += [(f"m{i}", "style", "minimalist") for i in range(4)]
     vocab = curate(raw_of(rows), minilm.encode, CurationSettings(min_support=2, threshold=0.3))
-    assert vocab.families == {"style": ["boho", "minimalist"]}
+    assert {f: sorted(v) for f, v in vocab.families.items()} == {"style": ["boho", "minimalist"]}
     assert vocab.mapping[("vibe", "boho-chic")] == ("style", "boho")
     assert vocab.mapping[("aesthetic", "minimalist")] == ("style", "minimalist")
 
@@ -72,11 +68,15 @@ def test_stage_counts_and_mapping(minilm):
     rows = [("a", "colour", "Crimson"), ("b", "color", "crimson"), ("c", "main color", "grey"), ("d", "color", "gray"),
             ("e", "color", "gray"), ("a", "fit", "slim fit"), ("b", "brand", "Acme"), ("c", "color", "teal"),
             ("a", "item type", "T-Shirt"), ("b", "garment", "tshirt"), ("c", "category", "t-shirt")]
-    vocab = curate(raw_of(rows), minilm.encode, CurationSettings(min_support=2, threshold=0.1))
-    assert vocab.stages["families"] == {"before": 10, "after": 6, "after.category": 2, "after.color": 4}
-    assert vocab.stages["spelling"]["before"] == 6 and vocab.stages["spelling"]["after"] == 5  # t-shirt and tshirt merge
-    assert vocab.stages["frequency"] == {"before": 5, "after": 3, "after.category": 1, "after.color": 2,
-                                         "min_support": 2}  # grey (1 item) and teal drop
+    every_key = KeySettings(min_support=1, min_family_share=0)  # 5 items: keep keys seen once
+    vocab = curate(raw_of(rows), minilm.encode, CurationSettings(min_support=2, threshold=0.1, keys=every_key))
+    assert vocab.keys["families"]["color"] == ["color", "colour", "main color"]
+    assert vocab.keys["families"]["category"] == ["category", "garment", "item type"]  # ties: alphabetical
+    assert vocab.stages["families"] == {"before": 10, "after": 8, "after.brand": 1, "after.category": 2,
+                                        "after.color": 4, "after.fit": 1}
+    assert vocab.stages["spelling"]["before"] == 8 and vocab.stages["spelling"]["after"] == 7  # t-shirt and tshirt merge
+    assert vocab.stages["frequency"] == {"before": 7, "after": 3, "after.category": 1, "after.color": 2,
+                                         "min_support": 2}  # grey (1 item), teal, slim fit and acme drop
     assert vocab.stages["clustering"]["after"] == 3
     assert vocab.families == {"category": ["t-shirt"], "color": ["crimson", "gray"]}
     assert vocab.mapping[("colour", "crimson")] == ("color", "crimson")
@@ -100,7 +100,7 @@ def test_default_support_is_relative_to_the_catalog():
 def test_empty_vocabulary_names_the_threshold_to_lower():
     with pytest.raises(CurationError, match="--min-support"):
         curate(raw_of([("a", "color", "red"), ("b", "color", "blue")]), None, CurationSettings(min_support=2, threshold=0))
-    with pytest.raises(CurationError, match="key_aliases.toml"):
+    with pytest.raises(CurationError, match="--min-key-support"):
         curate(raw_of([("a", "brand", "acme")]), None, CurationSettings(threshold=0))
     with pytest.raises(CurationError, match="threshold"):
         CurationSettings(threshold=3).check()
@@ -125,16 +125,24 @@ def test_cli_extract_then_curate(tmp_path, capsys):
     source = tmp_path / "vlm.jsonl"
     lines = [{"item_id": f"i{i}", "attributes": [{"key": "colour", "value": "Red"}, {"key": "garment", "value": "dress"}]}
              for i in range(4)]
+    lines += [{"item_id": f"j{i}", "attributes": [{"key": "Colour", "value": "navy"}, {"key": "garment", "value": "skirt"}]}
+              for i in range(2)]
     source.write_text("\n".join(json.dumps(line) for line in lines) + "\nbroken\n")
     args = argparse.Namespace(home=str(tmp_path / "ws"), backend="jsonl", input=source, model=None,
                               min_support=None, threshold=0.0)
     assert attributes.run_extract(args) == 0
     assert attributes.run_curate(args) == 0
     out = capsys.readouterr().out
-    assert "extracted 8 pairs from 4 items (1 malformed, skipped)" in out and "frequency" in out
+    assert "extracted 12 pairs from 6 items (1 malformed, skipped)" in out and "frequency" in out
     folder = tmp_path / "ws" / "attributes"
-    assert CuratedVocabulary.load(folder / "vocabulary.json").families == {"category": ["dress"], "color": ["red"]}
-    assert len((folder / "curated.jsonl").read_text().splitlines()) == 8
+    # families are named after their keys: nothing maps "garment" to a built-in "category" any more
+    assert CuratedVocabulary.load(folder / "vocabulary.json").families == {"colour": ["red", "navy"],
+                                                                          "garment": ["dress", "skirt"]}
+    assert len((folder / "curated.jsonl").read_text().splitlines()) == 12
+    vocab = load_workspace_vocabulary(tmp_path / "ws")
+    assert vocab.values() == {"colour": ["red", "navy"], "garment": ["dress", "skirt"]}
+    assert vocab.product_type == "garment" and vocab.visible_families == ("colour", "garment")
+    assert f"hash {vocab.hash}" in out
     assert json.loads((folder / "extraction_report.json").read_text())["malformed"] == 1
 
 
@@ -144,3 +152,29 @@ def test_cli_curate_without_extract_says_what_to_run(tmp_path):
     args = argparse.Namespace(home=str(tmp_path), min_support=None, threshold=0.2)
     with pytest.raises(FileNotFoundError, match="workbench attributes extract"):
         attributes.run_curate(args)
+
+
+def test_merge_by_item_text_follows_what_the_items_own_text_says():
+    support = {"rattan": 6, "wicker": 4, "oak": 3, "cane": 2}
+    items = {"rattan": {f"r{i}" for i in range(6)}, "wicker": {"w0", "w1", "w2", "w3"}, "oak": {"o0", "o1", "o2"},
+             "cane": {"c0", "c1"}}
+    texts = {"w0": "a rattan chair", "w1": "rattan basket", "w2": "woven rattan lamp", "w3": "a wicker chair",
+             "o0": "oak table", "o1": "oak stool", "o2": "a rattan-look oak shelf",  # "rattan-look" is no mention
+             "c0": "rattan", "c1": "rattan"}
+    # wicker: 3 of 4 items name rattan (>= 0.5 and >= 3), more than name wicker (1); oak names itself;
+    # cane: both items name rattan, but 2 < min_items
+    assert merge_by_item_text(support, items, texts, 0.5, 3) == {"rattan": "rattan", "wicker": "rattan",
+                                                                 "oak": "oak", "cane": "cane"}
+    assert merge_by_item_text(support, items, texts, 0.5, 2)["cane"] == "rattan"
+    assert merge_by_item_text(support, items, {}, 0.5, 2) == {v: v for v in support}  # no texts: no merges
+
+
+def test_text_spellings_of_known_forms_become_forms():
+    from engine.attributes.curate_cluster import text_spellings
+
+    forms = {"terracotta": ("color", "terracotta"), "terra-cotta": ("color", "terracotta"), "t-shirt": ("kind", "t-shirt"),
+             "navy": ("color", "navy")}
+    texts = {"a": "a terra cotta pot", "b": "plain tshirt, navy", "c": "terracotta"}
+    assert text_spellings(forms, texts) == {"terra cotta": ("color", "terracotta"), "tshirt": ("kind", "t-shirt")}
+    # a spelling two owners share is ambiguous: skipped
+    assert text_spellings({"ab": ("x", "ab"), "a-b": ("y", "a-b")}, {"t": "a b"}) == {}

@@ -64,11 +64,34 @@ def test_extractor_with_fake_model_counts_malformed_replies():
     assert "JSON object" in content[1]["text"] and "A red gown" in content[1]["text"]
 
 
-def test_prompt_asks_for_the_families_and_trims_text():
-    prompt = build_prompt(ExtractionItem("a", None, "word " * 500))
-    for family in ("category", "color", "pattern", "material", "style", "season", "occasion"):
-        assert family in prompt
+def home_vocabulary():
+    from engine.vocabulary import AttributeFamily, AttributeValue, Vocabulary
+
+    def family(name, *values, **kw):
+        return AttributeFamily(name, tuple(AttributeValue(v) for v in values), **kw)
+
+    return Vocabulary((family("color", "teal", "sage", visible=True), family("kind", "mug", "vase"),
+                       family("best room", "kitchen", "bedroom")), product_type="kind")
+
+
+def test_prompt_asks_for_the_workspace_families_and_trims_text():
+    prompt = build_prompt(ExtractionItem("a", None, "word " * 500), home_vocabulary())
+    assert "keys from kind, color, best room" in prompt  # the product type first
+    assert '{"kind": "mug", "color": "teal", "best room": "kitchen"}' in prompt
+    assert "category" not in prompt and "season" not in prompt  # nothing of the fashion sample
     assert len(prompt) < 1400
+
+
+def test_prompt_without_a_vocabulary_leaves_the_keys_to_the_model():
+    prompt = build_prompt(ExtractionItem("a", None, "a teal mug"))
+    assert "same key names for every product" in prompt and "a teal mug" in prompt and "Example" not in prompt
+
+
+def test_extractor_passes_the_vocabulary_to_the_prompt():
+    fake = FakeVlm({"mug": '{"kind": "mug"}'})
+    ex = get_extractor("transformers", model=fake, load_image=lambda path: "<image>", vocabulary=home_vocabulary())
+    assert list(ex.extract([ExtractionItem("a", Path("a.jpg"), "mug")])) == [RawAttribute("a", "kind", "mug")]
+    assert "keys from kind, color, best room" in fake.seen[0][0]["content"][1]["text"]
 
 
 def test_model_must_be_a_local_folder(tmp_path):

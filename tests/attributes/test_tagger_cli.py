@@ -63,3 +63,21 @@ def test_bad_inputs_are_clear_errors(workspace, tmp_path, capsys):
         run(["train", "--home", home, "--positives", str(bad)])
     with pytest.raises(ValueError, match="attribute-tagger.safetensors is missing"):
         run(["assign", "--home", home])
+
+
+def test_tag_learns_the_workspace_vocabulary_and_assign_refuses_a_changed_one(workspace, capsys):
+    from engine.attributes.tagger_checkpoint import read_tagger_meta, workspace_checkpoint
+    from engine.vocabulary import merge_value, save_workspace_vocabulary
+    from tests.attributes.test_tagger_world import workspace_vocabulary
+
+    home = str(workspace.root)
+    vocab = workspace_vocabulary()
+    save_workspace_vocabulary(workspace.root, vocab)
+    assert run(["tag", "--home", home, "--epochs", "2", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert json.loads(lines[-1])["items"] == 60  # train's report, then assign's counts
+    meta = read_tagger_meta(workspace_checkpoint(workspace))
+    assert meta.workspace_vocabulary_hash == vocab.hash and meta.settings["always_top_families"] == ["category"]
+    save_workspace_vocabulary(workspace.root, merge_value(vocab, "color", "green", "blue"))
+    with pytest.raises(ValueError, match="Refresh it with `workbench attributes tag`"):
+        run(["assign", "--home", home])

@@ -16,7 +16,8 @@ from engine.attributes.tagger_run import assign_tagger, evaluate_tagger, run_tag
 from engine.attributes.tagger_train import contrastive_loss
 from engine.index.store import open_items_table
 from engine.models.errors import CheckpointError, ModelMismatchError
-from tests.attributes.test_tagger_world import SMALL, make_workspace, positives, vocabulary, world
+from tests.attributes.test_tagger_world import (SMALL, make_workspace, positives, vocabulary, workspace_vocabulary,
+                                                world)
 from tests.fakes import FakeText
 
 
@@ -25,7 +26,8 @@ def trained(tmp_path_factory):
     rows, truth = world()
     workspace = make_workspace(tmp_path_factory.mktemp("tagger"), rows)
     encoder = FakeText(dim=6)
-    report = run_tagger(workspace, vocabulary(), positives(truth), settings=SMALL, text_encoder=encoder)
+    report = run_tagger(workspace, vocabulary(), positives(truth), settings=SMALL, text_encoder=encoder,
+                        workspace_vocabulary=workspace_vocabulary())
     return workspace, truth, encoder, report
 
 
@@ -85,7 +87,7 @@ def test_run_writes_tagged_attributes_for_every_item_and_assign_reproduces_them(
     for item, labels in tagged.items():
         assert [t["family"] for t in labels] == sorted(t["family"] for t in labels)
         assert all(0 <= t["confidence"] <= 1 for t in labels)
-        assert any(t["family"] == "category" for t in labels)  # category: always its top value
+        assert any(t["family"] == "category" for t in labels)  # the product type: always its top value
     written, assigned = assign_tagger(workspace, text_encoder=encoder, vocabulary=vocabulary())
     assert written == len(truth)
     again = read_tagged(open_items_table(workspace))

@@ -33,6 +33,15 @@ def vocabulary() -> CuratedVocabulary:
     return CuratedVocabulary(FAMILIES, {(f, v): (f, v) for f, vs in FAMILIES.items() for v in vs})
 
 
+def workspace_vocabulary(families=None, product_type: str | None = "category"):
+    """The world's families as a workspace Vocabulary (what `workbench attributes run` writes)."""
+    from engine.vocabulary import AttributeFamily, AttributeValue, Vocabulary
+
+    families = families or FAMILIES
+    return Vocabulary(tuple(AttributeFamily(f, tuple(AttributeValue(v) for v in vs), visible=True)
+                            for f, vs in families.items()), product_type=product_type)
+
+
 def world(n: int = 160, seed: int = 3):
     """(rows, truth) with ids i000.., vectors and the true {family: value} of each item."""
     rng = np.random.default_rng(seed)

@@ -1,4 +1,5 @@
-"""Admin: raters and their roles, query sets (from a JSONL upload), and task pools over the configs' runs."""
+"""Admin: raters and their roles, query sets (from a JSONL upload), task pools over the configs' runs, and the
+workspace's attribute vocabulary (values with item counts; merge, rename, drop a value, add a surface form)."""
 
 from dataclasses import asdict
 
@@ -15,7 +16,7 @@ ws = state.workspace()
 store = state.store()
 
 st.title("Admin")
-raters_tab, sets_tab, pool_tab = st.tabs(["Raters", "Query sets", "Task pools"])
+raters_tab, sets_tab, pool_tab, vocab_tab = st.tabs(["Raters", "Query sets", "Task pools", "Vocabulary"])
 
 with raters_tab:
     raters = store.raters()
@@ -109,3 +110,45 @@ with pool_tab:
                 st.json(asdict(report))
             except (access.AccessDenied, ValueError) as exc:
                 st.error(str(exc))
+
+with vocab_tab:
+    from engine.vocabulary import (EDITS, VocabularyError, apply_edit, load_workspace_vocabulary, refresh_after_edit,
+                                   save_workspace_vocabulary, vocabulary_overview)
+
+    overview = vocabulary_overview(ws)
+    if overview["hash"] is None:
+        st.info(overview["message"])
+    else:
+        st.caption(f"`{overview['path']}` · hash `{overview['hash']}` · source {overview['source'] or 'unknown'} · "
+                   f"product type {overview['product_type'] or 'none'}")
+        for stale in overview["stale"]:
+            st.warning(stale["message"])
+        names = [f["name"] for f in overview["families"]]
+        family_name = st.selectbox("Family", names, key="admin_vocab_family")
+        family = next(f for f in overview["families"] if f["name"] == family_name)
+        sources = overview["item_count_sources"]
+        st.dataframe(pd.DataFrame([{"value": v["name"], **{f"items ({s})": v["items"][s] for s in sources},
+                                    "surface forms": ", ".join(v["forms"])} for v in family["values"]]),
+                     hide_index=True, key="admin_vocab_values")
+        if not sources:
+            st.caption("No item counts yet: no item carries these families (ingest attribute columns or tag items).")
+        with st.form("admin_vocab_edit"):
+            st.markdown("**Edit a value** (merge into another value, rename it, drop it, or add a surface form)")
+            edit = st.selectbox("Edit", EDITS, key="admin_vocab_action")
+            value = st.selectbox("Value", [v["name"] for v in family["values"]], key="admin_vocab_value")
+            other = st.text_input("Into value (merge) · new name (rename) · surface form (add-form)",
+                                  key="admin_vocab_other")
+            if st.form_submit_button("Apply", key="admin_vocab_submit"):
+                try:
+                    access.check("admin")
+                    before = load_workspace_vocabulary(ws.root)
+                    args = (value,) if edit == "drop" else (value, other.strip())
+                    after = apply_edit(before, edit, family_name, *args)
+                    save_workspace_vocabulary(ws.root, after)
+                    st.success(f"{edit} {family_name} = {value!r}: vocabulary hash is now {after.hash}.")
+                    refresh = refresh_after_edit(before, after)
+                    if refresh:
+                        st.markdown("Refresh the stages made with the old vocabulary:\n"
+                                    + "\n".join(f"- {stage}: `{command}`" for stage, command in refresh))
+                except (access.AccessDenied, VocabularyError) as exc:
+                    st.error(str(exc))

@@ -1,4 +1,9 @@
-"""`workbench attributes train|assign|evaluate`: the CLIP-style attribute tagger on an indexed workspace."""
+"""`workbench attributes train|assign|tag|evaluate`: the CLIP-style attribute tagger on an indexed workspace.
+
+The tagger learns the workspace vocabulary's families and values (WORKSPACE/vocabulary.toml, when there is
+one; else the curated vocabulary.json), always tags its product type, and records its hash: `assign`
+refuses a tagger trained with another vocabulary, and `tag` (train, then assign) refreshes it.
+"""
 
 from __future__ import annotations
 
@@ -49,6 +54,16 @@ def register_tagger(actions: argparse._SubParsersAction) -> None:
     a.add_argument("--json", action="store_true", help="print the counts as one JSON object")
     a.set_defaults(run=run_assign)
 
+    g = actions.add_parser("tag", parents=[home_option()], help="train the tagger, then tag every item",
+                           description="`train` then `assign` with the workspace vocabulary: the command that "
+                                       "refreshes the tags after the vocabulary changed.")
+    _inputs(g, positives=True)
+    g.add_argument("--target-precision", type=_probability, default=d.target_precision,
+                   help=f"precision the per-attribute thresholds aim at (default {d.target_precision})")
+    g.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"default {d.epochs}")
+    g.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    g.set_defaults(run=run_tag)
+
     e = actions.add_parser("evaluate", parents=[home_option()], help="measure the trained tagger on held-out items",
                            description="Recall@10 against the catalog's ground truth, per-family precision/recall at "
                                        "the calibrated thresholds, and distinct / mean-per-product labels.")
@@ -77,6 +92,16 @@ def _print(report, as_json: bool) -> None:
     print(json.dumps(report.to_dict(), default=float) if as_json else report.summary())
 
 
+def _workspace_vocabulary(workspace, args):
+    """The workspace vocabulary the tagger learns, or None when --vocabulary names a curated file to use instead."""
+    from engine.vocabulary import load_workspace_vocabulary
+
+    if args.vocabulary is not None:
+        return None
+    vocab = load_workspace_vocabulary(workspace.root)
+    return None if vocab.is_empty() else vocab
+
+
 def run_train(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
@@ -86,12 +111,21 @@ def run_train(args: argparse.Namespace) -> int:
     from engine.attributes.tagger_run import train_tagger
 
     workspace, vocabulary_path, positives_path = _paths(args)
-    vocabulary = CuratedVocabulary.load(vocabulary_path)
+    workspace_vocabulary = _workspace_vocabulary(workspace, args)
+    vocabulary = CuratedVocabulary.load(vocabulary_path) if workspace_vocabulary is None else None
     positives = load_positives(positives_path)
     settings = replace(TaggerSettings(), target_precision=args.target_precision, epochs=args.epochs)
-    report = train_tagger(workspace, vocabulary, positives, settings=settings, progress=sys.stderr.isatty())[0]
+    report = train_tagger(workspace, vocabulary, positives, settings=settings, progress=sys.stderr.isatty(),
+                          workspace_vocabulary=workspace_vocabulary)[0]
     _print(report, args.json)
     return 0
+
+
+def run_tag(args: argparse.Namespace) -> int:
+    """Train, then assign: the refresh command of the tagger stage (engine/vocabulary/stale.py)."""
+    run_train(args)
+    args.runner, args.json = "stored", getattr(args, "json", False)
+    return run_assign(args)
 
 
 def run_assign(args: argparse.Namespace) -> int:
@@ -106,8 +140,10 @@ def run_assign(args: argparse.Namespace) -> int:
                               concurrency=args.concurrency)
         print(json.dumps(report.to_dict()) if args.json else report.summary())
         return 0
-    vocabulary = CuratedVocabulary.load(vocabulary_path) if vocabulary_path.is_file() or args.vocabulary else None
-    written, tagged = assign_tagger(workspace, vocabulary=vocabulary)
+    workspace_vocabulary = _workspace_vocabulary(workspace, args)
+    vocabulary = (CuratedVocabulary.load(vocabulary_path)
+                  if workspace_vocabulary is None and (vocabulary_path.is_file() or args.vocabulary) else None)
+    written, tagged = assign_tagger(workspace, vocabulary=vocabulary, workspace_vocabulary=workspace_vocabulary)
     counts = {"items": written, "attributes": len(tagged),
               "mean_per_product": round(len(tagged) / written, 3) if written else 0.0,
               "distinct": len({(t.family, t.value) for t in tagged})}
