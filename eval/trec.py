@@ -84,7 +84,8 @@ def _lines(path: str | Path, kind: str):
 
 
 _CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
-_LAYOUT = {"qrels": "qid 0 docid rel", "run": "qid Q0 docid rank score tag"}
+_LAYOUT = {"qrels": "qid 0 docid rel", "run": "qid Q0 docid rank score tag",
+           "JSONL run": '{"query_id": "q1", "item_id": "i9", "rank": 1, "score": 0.5}'}
 
 
 def _whole_number(text: str, what: str, bounds: tuple[int, int], where: str, line: str) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -179,3 +180,93 @@ def latest_results_for_pool(
         """,
         {"names": list(config_names), "query_set": query_set, "k": k},
     )
+
+
+# ---- a whole run file at once (import-run) ---------------------------------------------------------------------
+
+_RUN_ROWS = pa.schema([("run_id", pa.int64()), ("config_name", pa.string()), ("config_hash", pa.string()),
+                       ("query_id", pa.string()), ("run_at", pa.timestamp("us")), ("model_version", pa.string()),
+                       ("index_version", pa.string())])
+
+
+def check_run_frame(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """query_id, item_id, rank, score checked as `check_results` checks one ranking, for every query at once."""
+    missing = [c for c in ("query_id", "item_id", "rank", "score") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{where}: the results lack the columns {missing}; give query_id, item_id, rank, score")
+    frame = frame[["query_id", "item_id", "rank", "score"]].reset_index(drop=True)
+    ids = frame["item_id"].astype(str)
+    if (ids.str.len() == 0).any() or frame["item_id"].isna().any():
+        raise ValueError(f"{where}: an item id is empty; every result needs one")
+    ranks = pd.to_numeric(frame["rank"], errors="coerce")
+    bad_rank = ranks.isna() | (ranks < 1) | (ranks != ranks.round())
+    if bad_rank.any():
+        row = frame[bad_rank].iloc[0]
+        raise ValueError(f"{where}: rank {row['rank']!r} of item {row['item_id']!r} on query {row['query_id']!r} must "
+                         "be a whole number >= 1 (ranks are 1-based)")
+    scores = pd.to_numeric(frame["score"], errors="coerce").astype(float)
+    if not np.isfinite(scores.to_numpy()).all():
+        row = frame[~np.isfinite(scores.to_numpy())].iloc[0]
+        raise ValueError(f"{where}: the score of item {row['item_id']!r} on query {row['query_id']!r} must be a "
+                         f"finite number, got {row['score']!r}")
+    for columns, what in ((["query_id", "rank"], "rank"), (["query_id", "item_id"], "item")):
+        twice = frame.duplicated(columns)
+        if twice.any():
+            row = frame[twice].iloc[0]
+            raise ValueError(f"{where}: {what} {row[columns[1]]!r} appears twice in the ranking of query "
+                             f"{row['query_id']!r}; each needs its own")
+    return frame.assign(item_id=ids, rank=ranks.astype(np.int64), score=scores)
+
+
+def replace_config_runs(
+    con: duckdb.DuckDBPyConnection,
+    config: ConfigRecord,
+    results: pd.DataFrame,
+    *,
+    query_sets: Sequence[str],
+    model_version: str,
+    index_version: str,
+    now: datetime,
+) -> tuple[int, list[str]]:
+    """Store one run per query of `results` as the latest runs of `config` (one transaction, set-based).
+
+    Queries of `query_sets` whose latest run of this config name is not in `results` get an empty run, so the
+    earlier results no longer count (DuckDB cannot delete rows that a foreign key still points at within a
+    transaction; the old rows stay, superseded). Returns (runs stored, queries whose earlier results were
+    withdrawn)."""
+    where = f"runs of config {config.name!r}"
+    frame = check_run_frame(results, where)
+    for name in query_sets:
+        require_query_set(con, name)
+    queries = [str(q) for q in pd.unique(frame["query_id"])]  # in first-seen order
+    if not queries:
+        raise ValueError(f"{where}: no results to store; the run holds no query the store knows")
+    with staged(con, "incoming_queries", pa.table({"query_id": queries})):
+        unknown = [r[0] for r in con.execute(
+            "SELECT i.query_id FROM incoming_queries i ANTI JOIN queries q USING (query_id) LIMIT 3").fetchall()]
+    if unknown:
+        raise UnknownNameError(f"{where}: unknown query ids {', '.join(map(repr, unknown))}; add the queries first")
+    ensure_config(con, config, now=now)
+    withdrawn = [r[0] for r in con.execute(
+        f"""SELECT r.query_id FROM ({_LATEST_RUNS}) r JOIN queries q USING (query_id)
+            WHERE r.config_name = $name AND list_contains($sets, q.query_set)
+              AND NOT list_contains($kept, r.query_id)
+              AND EXISTS (SELECT 1 FROM run_results rr WHERE rr.run_id = r.run_id)
+            ORDER BY r.query_id""",
+        {"name": config.name, "sets": list(query_sets), "kept": queries}).fetchall()]
+    first = next_id(con, "runs", "run_id")
+    run_of = {q: first + n for n, q in enumerate([*queries, *withdrawn])}
+    runs = pa.Table.from_pydict(
+        {"run_id": list(run_of.values()), "config_name": [config.name] * len(run_of),
+         "config_hash": [config.config_hash] * len(run_of), "query_id": list(run_of),
+         "run_at": [now] * len(run_of), "model_version": [model_version] * len(run_of),
+         "index_version": [index_version] * len(run_of)}, schema=_RUN_ROWS)
+    with staged(con, "incoming_runs", runs):
+        con.execute("INSERT INTO runs SELECT * FROM incoming_runs")
+    rows = pa.Table.from_pydict(
+        {"run_id": frame["query_id"].map(run_of).to_numpy(np.int64), "rank": frame["rank"].to_numpy(np.int32),
+         "item_id": frame["item_id"].tolist(), "score": frame["score"].to_numpy(np.float64),
+         "breakdown": ["{}"] * len(frame)}, schema=_RESULTS_ARROW)
+    with staged(con, "incoming_results", rows):
+        con.execute("INSERT INTO run_results SELECT * FROM incoming_results")
+    return len(queries), withdrawn

@@ -20,11 +20,15 @@ class RunReport:
 
     runs: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (config, query_id, error)
+    notices: list[tuple[str, str, str]] = field(default_factory=list)  # (config, query_id, notice): stored, worth a look
     timings_ms: dict[str, list[dict[str, float]]] = field(default_factory=dict)  # config -> per query stages
 
     def summary(self) -> str:
         lines = [f"recorded {self.runs} runs" + (f"; {len(self.failed)} failed" if self.failed else "")]
         lines += [f"  {config} {query}: {error}" for config, query, error in self.failed[:10]]
+        if self.notices:
+            lines.append(f"{len(self.notices)} notices:")
+            lines += [f"  {config} {query}: {notice}" for config, query, notice in self.notices[:10]]
         return "\n".join(lines)
 
 
@@ -39,34 +43,58 @@ def config_record(config) -> ConfigRecord:
     return ConfigRecord(config.name, config.content_hash(), json.dumps(config.to_dict(), sort_keys=True))
 
 
-def versions(context) -> tuple[str, str]:
-    """(model_version, index_version) of a SearchContext: the models' keys and the table's version."""
+def versions(context, config=None) -> tuple[str, str]:
+    """(model_version, index_version) of a SearchContext: the models' keys and the table's version
+    (an external config's models are its own: "external:KIND")."""
+    if getattr(config, "kind", "pipeline") != "pipeline":
+        return f"external:{config.kind}", f"lancedb:{context.table.version}"
     model = f"{context.clip.identity.key()}+{context.text_encoder.identity.key()}"
     return model, f"lancedb:{context.table.version}"
 
 
+def stored_breakdown(result) -> dict[str, float]:
+    """The breakdown as stored with a run: empty for an external config's results (their parts are unknown)."""
+    from engine.external import has_breakdown
+
+    return {n: float(v) for n, v in asdict(result.breakdown).items()} if has_breakdown(result) else {}
+
+
+def check_ready(configs: Sequence) -> None:
+    """Before any run is stored: each external config's headers can be filled (an unset ${VAR} stops here)."""
+    for config in configs:
+        if getattr(config, "kind", "pipeline") == "http":
+            config.header_values()
+
+
 def record_runs(context, store, queries: Sequence[QueryRecord], configs: Sequence, *, k: int = 10,
                 progress: Callable[[int, int], None] | None = None) -> RunReport:
-    """Search every query with every config and store the top k as a run; a failing query is reported, not fatal."""
+    """Search every query with every config and store the top k as a run; a failing query is reported, not fatal.
+
+    An external endpoint that nothing answers at stops the batch (EndpointUnreachable, naming it): the runs
+    stored before stay, and no empty run is ever recorded for it."""
+    from engine.external import EndpointUnreachable
     from engine.pipeline.search import search
 
     if not queries:
         raise ValueError("no queries to run; add queries to the query set first")
+    check_ready(configs)
     report = RunReport()
-    model_version, index_version = versions(context)
     total, done = len(queries) * len(configs), 0
     for config in configs:
+        model_version, index_version = versions(context, config)
         record = config_record(config)
         report.timings_ms[config.name] = []
         for query in queries:
             try:
                 response = search(context, query_of(query), config, k)
+            except EndpointUnreachable as error:
+                raise EndpointUnreachable(f"{error}. The batch stopped after recording {report.runs} runs; "
+                                          "run it again once the service answers") from None
             except (ValueError, FileNotFoundError) as error:
                 report.failed.append((config.name, query.query_id, str(error)))
             else:
-                results = [RunResult(r.rank, r.item_id, float(r.score),
-                                     {n: float(v) for n, v in asdict(r.breakdown).items()})
-                           for r in response.results]
+                results = [RunResult(r.rank, r.item_id, float(r.score), stored_breakdown(r)) for r in response.results]
+                report.notices += [(config.name, query.query_id, n) for n in getattr(response, "notices", ())]
                 store.record_run(record, query.query_id, results, model_version=model_version,
                                  index_version=index_version)
                 report.timings_ms[config.name].append(dict(response.timings_ms))

@@ -9,6 +9,9 @@ from labels import QueryRecord
 
 FIELDS = tuple(f.name for f in fields(QueryRecord))  # query_id, query_set, query_type, text, image_item_id, ...
 REQUIRED = ("query_id", "query_type")
+# `workbench eval export-queries` writes {"query_id", "text", "item", "crop", "mode"} (and "image"); the same
+# lines upload here, so a set exported from one workspace imports into another.
+EXPORT_NAMES = {"mode": "query_type", "item": "image_item_id", "image": "image_path"}
 
 
 class QueryFileError(ValueError):
@@ -28,6 +31,7 @@ def parse_query_jsonl(text: str, query_set: str, *, source: str = "the uploaded 
             raise QueryFileError(f"{where}: not JSON ({exc.msg}); write one JSON object a line") from None
         if not isinstance(raw, dict):
             raise QueryFileError(f"{where}: expected a JSON object, got {type(raw).__name__}")
+        raw = _from_export_shape(raw, where)
         unknown = sorted(set(raw) - set(FIELDS))
         if unknown:
             raise QueryFileError(f"{where}: unknown field(s) {', '.join(unknown)}; the fields are {', '.join(FIELDS)}")
@@ -51,3 +55,18 @@ def parse_query_jsonl(text: str, query_set: str, *, source: str = "the uploaded 
         raise QueryFileError(f"{source} holds no queries; write one JSON object a line, e.g. "
                              '{"query_id": "q1", "query_type": "text", "text": "red striped dress"}')
     return records
+
+
+def _from_export_shape(raw: dict, where: str) -> dict:
+    """An export-queries line in the record's field names: mode, item and image renamed, crop "x0,y0,x1,y1" split."""
+    both = [name for name, field in EXPORT_NAMES.items() if name in raw and field in raw]
+    if both:
+        raise QueryFileError(f"{where}: {both[0]!r} and {EXPORT_NAMES[both[0]]!r} name the same field; keep one")
+    raw = {EXPORT_NAMES.get(key, key): value for key, value in raw.items()}
+    crop = raw.get("crop")
+    if isinstance(crop, str):
+        try:
+            raw["crop"] = [float(part) for part in crop.split(",")]
+        except ValueError:
+            raise QueryFileError(f"{where}: crop {crop!r} must be four numbers \"x0,y0,x1,y1\" or a list") from None
+    return raw

@@ -51,11 +51,34 @@ def config(name: str, workspace: Workspace):
     return _config(name, str(workspace.root))
 
 
-def config_names(workspace: Workspace) -> list[str]:
-    """Every known pipeline config name, for selects."""
+def config_names(workspace: Workspace, store=None) -> list[str]:
+    """Every known config name (built-in, the workspace's own, http endpoints; with a store, also the imported
+    runs, which answer stored queries only), for selects."""
     from engine.pipeline.config import known_configs
 
-    return known_configs(workspace)
+    names = known_configs(workspace)
+    if store is not None:
+        from workbench.stored_runs import imported_configs
+
+        names += [n for n in imported_configs(store) if n not in names]
+    return names
+
+
+def response_for(workspace: Workspace, store, query: Query, config_name: str, k: int, record=None):
+    """run_search, except that an imported run answers from the store for a stored query (`record`)."""
+    from workbench.stored_runs import imported_configs, stored_response
+
+    imported = imported_configs(store).get(config_name) if store is not None else None
+    if imported is None:
+        return run_search(workspace, query, config_name, k)
+    if record is None:
+        raise ValueError(f"config {config_name!r} is an imported run: it has rankings of stored queries only; "
+                         "choose \"A stored query\"")
+    try:
+        context = search_context(workspace)
+    except (FileNotFoundError, ValueError):
+        context = None
+    return stored_response(store, context, record, imported, k)
 
 
 def default_config(workspace: Workspace, names: list[str], preferred: tuple[str, ...], fallback: int = 0) -> int:
@@ -76,10 +99,17 @@ def missing_models_note(workspace: Workspace, config_name: str) -> str | None:
 
 
 def run_search(workspace: Workspace, query: Query, config_name: str, k: int):
-    """One query through one config (the SearchResponse), with the context and config loaded once."""
+    """One query through one config (the SearchResponse), with the context and config loaded once.
+
+    An external endpoint that nothing answers at is a ValueError here, like every other bad input a page
+    shows with st.error (its message names the endpoint)."""
+    from engine.external import EndpointUnreachable
     from engine.pipeline.search import search
 
-    return search(search_context(workspace), query, config(config_name, workspace), k)
+    try:
+        return search(search_context(workspace), query, config(config_name, workspace), k)
+    except EndpointUnreachable as error:
+        raise ValueError(str(error)) from None
 
 
 def query_from_record(record) -> Query:
@@ -163,3 +193,9 @@ def item_categories(workspace: Workspace) -> tuple[str | None, list[str]]:
     """The vocabulary's product-type family and the values items carry, sorted (computed once per process);
     (None, []) when the vocabulary names no product type."""
     return _categories(str(workspace.root))
+
+
+def vocabulary_warnings(workspace: Workspace) -> list[str]:
+    """What the user should know about the vocabulary searches read (none yet, or stages made with another);
+    checked on every page load, since stages are refreshed from the command line while the app runs."""
+    return search_context(workspace).vocabulary_warnings()

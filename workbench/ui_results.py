@@ -7,6 +7,8 @@ from collections.abc import Collection, Sequence
 import streamlit as st
 
 SHARED_BADGE = ":orange-badge[shared]"
+NO_BREAKDOWN_NOTE = ("image_sim, text_sim, engagement, relevance, attribute_boost, cg_boost: n/a (an external "
+                     "system's score has no known parts)")
 RANK_BEFORE_HELP = ("Rank before reranking: the position in the candidate list the reranker receives. The CG calls' "
                     "lists are merged in first-seen order, which means nothing, so this is their reciprocal-rank "
                     "fusion: sum over the calls that found the item of 1 / (60 + its rank in that call).")
@@ -70,8 +72,10 @@ def result_grid(response, workspace, items: dict, *, key: str, columns: int = 5,
                 blind: bool = False) -> None:
     """The results as an image grid (items: the SearchContext's item rows). blind: images only (no rank,
     score, config, sources or attributes)."""
+    from engine.external import has_breakdown
+
     results = list(response.results)
-    weights = response.config.rerank.weights
+    rerank = getattr(response.config, "rerank", None)  # an external config has no reranker, so no weights
     for start in range(0, len(results), columns):
         for column, result in zip(st.columns(columns), results[start:start + columns]):
             with column:
@@ -88,7 +92,10 @@ def result_grid(response, workspace, items: dict, *, key: str, columns: int = 5,
                     before = "?" if result.rank_before is None else result.rank_before
                     st.caption(f"rank {result.rank} after reranking · rank {before} before reranking · "
                                f"best CG rank {best_source_rank(result.sources)}", help=RANK_BEFORE_HELP)
-                    st.markdown(breakdown_markdown(result, weights))
+                    if rerank is not None and has_breakdown(result):
+                        st.markdown(breakdown_markdown(result, rerank.weights))
+                    else:
+                        st.markdown(NO_BREAKDOWN_NOTE + f"  \nscore **{_num(result.score)}**")
                     st.caption("Retrieved by:  \n" + sources_markdown(result.sources))
 
 
@@ -100,6 +107,12 @@ def understood_caption(response) -> str:
     if u.surrogate_item:
         text += f" · crop surrogate `{u.surrogate_item}`"
     return text
+
+
+def notices_caption(response) -> str | None:
+    """What a user should know about this answer (e.g. ids an external endpoint returned that the catalog lacks)."""
+    notices = getattr(response, "notices", ())
+    return "  \n".join(f"⚠ {n}" for n in notices) if notices else None
 
 
 def timings_caption(timings: dict) -> str:

@@ -1,9 +1,10 @@
 """`PipelineConfig`: which CGs run with which parameter settings, the relevance and engagement scorers, and the
-reranker.
+reranker; and the one registry of config names.
 
 Configs are TOML files (`configs/NAME.toml` in the repository, or `WORKSPACE/configs/NAME.toml` for a user's
-own, or any path). The content hash covers everything that changes results (not the name or description),
-so two files that search alike share a hash, and a run records exactly what made it.
+own, or any path). A file with `kind = "http"` is an external search endpoint (engine.external.HttpConfig);
+every other file is a pipeline config. The content hash covers everything that changes results (not the name
+or description), so two files that search alike share a hash, and a run records exactly what made it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from engine.features.engagement import get_engagement_scorer
 from engine.features.relevance import get_relevance_scorer
@@ -38,6 +40,7 @@ class GeneratorCalls:
 
 @dataclass(frozen=True)
 class PipelineConfig:
+    kind: ClassVar[str] = "pipeline"
     name: str
     generators: tuple[GeneratorCalls, ...]
     fetch_k: int = 100  # candidates per CG call
@@ -83,6 +86,7 @@ class PipelineConfig:
     @classmethod
     def from_dict(cls, data: dict, source: str = "<config>") -> PipelineConfig:
         known = {"name", "description", "fetch_k", "relevance", "engagement", "generators", "rerank"}
+        data = {k: v for k, v in data.items() if not (k == "kind" and v == cls.kind)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"{source}: unknown settings {unknown}; known: {sorted(known)}")
@@ -108,29 +112,43 @@ class PipelineConfig:
             raise ConfigError(f"{source}: {error}") from None
 
 
+KINDS = ("pipeline", "http")  # what `kind = "..."` may say in a config file (default pipeline)
+
+
 def config_dirs(workspace=None) -> list[Path]:
-    """Where config names are looked up: the workspace's configs/ first, then the built-in ones."""
+    """Where config names are looked up: the workspace's configs/, then the built-in ones."""
     dirs = [workspace.root / "configs"] if workspace is not None else []
     return [*dirs, BUILTIN_DIR]
 
 
-def known_configs(workspace=None) -> list[str]:
-    names: dict[str, None] = {}
+def config_files(workspace=None) -> dict[str, list[Path]]:
+    """Every config name -> the files that define it (more than one is an error when the name is loaded)."""
+    names: dict[str, list[Path]] = {}
     for folder in config_dirs(workspace):
         if folder.is_dir():
-            names.update({p.stem: None for p in sorted(folder.glob("*.toml"))})
-    return list(names)
+            for path in sorted(folder.glob("*.toml")):
+                names.setdefault(path.stem, []).append(path)
+    return names
 
 
-def load_config(name_or_path: str | Path, workspace=None) -> PipelineConfig:
-    """A config by name (workspace configs/, then built-in) or by path to a TOML file."""
+def known_configs(workspace=None) -> list[str]:
+    """Every config name, workspace ones first: the one list behind CLI messages and the app's selects."""
+    return list(config_files(workspace))
+
+
+def load_config(name_or_path: str | Path, workspace=None):
+    """A config by name (workspace configs/ or built-in) or by path to a TOML file: a PipelineConfig, or an
+    HttpConfig for `kind = "http"`."""
     text = str(name_or_path)
     path = Path(text)
     if not (text.endswith(".toml") or path.is_file()):
-        found = [d / f"{text}.toml" for d in config_dirs(workspace) if (d / f"{text}.toml").is_file()]
+        found = config_files(workspace).get(text, [])
         if not found:
             raise ConfigError(f"unknown config {text!r}; known: {', '.join(known_configs(workspace))} "
                               f"(or give a path to a .toml file)")
+        if len(found) > 1:
+            raise ConfigError(f"config name {text!r} is defined twice: {found[0]} and {found[1]}; a workspace "
+                              f"config may not reuse a built-in name: rename {found[0].name} in {found[0].parent}")
         path = found[0]
     if not path.is_file():
         raise ConfigError(f"config file {path} not found")
@@ -139,4 +157,11 @@ def load_config(name_or_path: str | Path, workspace=None) -> PipelineConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
     data.setdefault("name", path.stem)
+    kind = data.get("kind", "pipeline")
+    if kind not in KINDS:
+        raise ConfigError(f"{path}: kind = {kind!r} is unknown; known kinds: {', '.join(KINDS)}")
+    if kind == "http":
+        from engine.external.http_config import HttpConfig
+
+        return HttpConfig.from_dict(data, str(path))
     return PipelineConfig.from_dict(data, str(path))

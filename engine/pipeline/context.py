@@ -66,13 +66,13 @@ class SearchContext:
 
     def vocabulary_warnings(self) -> list[str]:
         """What a user should know about the vocabulary this search reads: none yet, or stages made with another."""
-        from engine.index.build import index_vocabulary_hash
         from engine.vocabulary import HOW_TO_GET_ONE, stale_stages
+        from engine.vocabulary.overview import recorded_hashes
 
         if self.vocabulary.is_empty():
             return [HOW_TO_GET_ONE[0].upper() + HOW_TO_GET_ONE[1:]]
-        recorded = {"index": index_vocabulary_hash(self.table)}
-        return [s.message(self.vocabulary.hash) for s in stale_stages(self.vocabulary, recorded)]
+        return [s.message(self.vocabulary.hash)
+                for s in stale_stages(self.vocabulary, recorded_hashes(self.workspace))]
 
     @property
     def lexicon(self):

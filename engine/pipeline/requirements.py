@@ -35,6 +35,8 @@ def has_model(workspace, requirement: ModelRequirement) -> bool:
 def required_models(config) -> list[ModelRequirement]:
     """The trained models a config's CGs, relevance and engagement terms read, in that order."""
     needed = []
+    if getattr(config, "kind", "pipeline") != "pipeline":  # an external system brings its own models
+        return needed
     if any(cg == "learned" for cg, _ in config.calls()):
         needed.append(SEARCHSAGE)
     if config.relevance == "learned":

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
+
+
+def breakdown_dict(breakdown) -> dict:
+    """The score's parts; None for each part an external config cannot know (stored as NaN)."""
+    return {name: None if isinstance(v, float) and math.isnan(v) else v for name, v in asdict(breakdown).items()}
 
 
 def response_dict(response) -> dict:
@@ -21,7 +27,7 @@ def response_dict(response) -> dict:
         },
         "config": {"name": response.config.name, "hash": response.config.content_hash()},
         "results": [
-            {"rank": r.rank, "item_id": r.item_id, "score": r.score, "breakdown": asdict(r.breakdown),
+            {"rank": r.rank, "item_id": r.item_id, "score": r.score, "breakdown": breakdown_dict(r.breakdown),
              "sources": [{"cg": s.cg, "params": dict(s.params), "rank": s.rank, "score": s.score} for s in r.sources],
              "attributes": dict(r.attributes), "filled": r.filled,
              "rank_before": r.rank_before}

@@ -30,6 +30,7 @@ class SearchResponse:
     results: tuple[Result, ...]
     timings_ms: dict[str, float]  # understand, generate, features, rerank, total
     candidates: int  # distinct items the CG calls returned, before the cut to k
+    notices: tuple[str, ...] = ()  # what a user should know about this answer (e.g. ids an endpoint returned unknown)
 
     def to_dict(self) -> dict:
         """The `workbench search --json` contract of ARCHITECTURE.md (a compatible superset)."""
@@ -45,6 +46,10 @@ def check_k(k: int) -> int:
 
 
 def search(context, query: Query, config: PipelineConfig, k: int = 20) -> SearchResponse:
+    if getattr(config, "kind", "pipeline") == "http":  # an external endpoint ranks; engine.external answers with the same response
+        from engine.external.http_search import http_search
+
+        return http_search(context, query, config, k)
     check_k(k)
     t0 = time.perf_counter()
     query = clean_query(query).query  # every text reaches the models through engine.query.clean (callers show notices)

@@ -23,6 +23,13 @@ class FakeResponse:
                           "crop": list(self.query.crop) if self.query.crop else None}, "results": []}
 
 
+class FakeContext:
+    """Stands in for a SearchContext: the pipeline is faked too, so only what the command itself asks of it."""
+
+    def vocabulary_warnings(self):
+        return []
+
+
 @pytest.fixture
 def searched(monkeypatch, tmp_path):
     """The queries that reached the (fake) pipeline, in order."""
@@ -30,7 +37,7 @@ def searched(monkeypatch, tmp_path):
     from workbench.commands import search as search_command
 
     seen = []
-    monkeypatch.setattr(context_module.SearchContext, "open", classmethod(lambda cls, workspace: object()))
+    monkeypatch.setattr(context_module.SearchContext, "open", classmethod(lambda cls, workspace: FakeContext()))
 
     def fake_search(context, query, config, k):
         seen.append(query)

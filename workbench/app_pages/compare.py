@@ -21,7 +21,7 @@ user = access.require("researcher")
 ws = state.workspace()
 store = state.store()
 st.title("Compare")
-names = search_state.config_names(ws)
+names = search_state.config_names(ws, store)
 
 
 def _default(options: list[str], preferred: str, fallback: int) -> int:
@@ -47,7 +47,7 @@ one_query, query_set_tab, blind_tab = st.tabs(["One query", "Query set", "Blind 
 with one_query:
     sets = [s.name for s in store.query_sets()]
     source = st.radio("Query", ["Item and text", "A stored query"], horizontal=True, key="compare_q_source")
-    query = None
+    query = record = None
     if source == "A stored query":
         if not sets:
             st.info("No query sets yet: send queries from Explore, or make a set on the Admin page.")
@@ -57,7 +57,8 @@ with one_query:
             if records:
                 qid = st.selectbox("Query", list(records), format_func=lambda q: _query_label(records[q]),
                                    key="compare_q_id")
-                query = search_state.query_from_record(records[qid])
+                record = records[qid]
+                query = search_state.query_from_record(record)
     else:
         c1, c2 = st.columns(2)
         item = c1.text_input("Reference item id (optional)", key="compare_q_item").strip() or None
@@ -71,7 +72,7 @@ with one_query:
     k = int(c3.number_input("k", 1, 100, 10, key="compare_k"))
     if c4.button("Compare", type="primary", key="compare_run", disabled=query is None, width="stretch"):
         try:
-            st.session_state["compare_pair"] = tuple(search_state.run_search(ws, query, name, k)
+            st.session_state["compare_pair"] = tuple(search_state.response_for(ws, store, query, name, k, record)
                                                      for name in (config_a, config_b))
         except (FileNotFoundError, ValueError) as exc:
             st.session_state.pop("compare_pair", None)
@@ -91,6 +92,8 @@ with one_query:
             with column:
                 st.subheader(f"{response.config.name}")
                 st.caption(ui_results.timings_caption(response.timings_ms))
+                if notes := ui_results.notices_caption(response):
+                    st.caption(notes)
                 if context is not None:
                     ui_results.result_grid(response, ws, context.items, key=f"compare_grid_{side}",
                                            columns=GRID_COLUMNS, highlight=shared)
@@ -190,8 +193,8 @@ with blind_tab:
                 record = rng.choice(records)
                 try:
                     first, second = blind_sides(blind_a, blind_b, rng)
-                    shown = [search_state.run_search(ws, search_state.query_from_record(record), name, 10)
-                             for name in (first, second)]
+                    shown = [search_state.response_for(ws, store, search_state.query_from_record(record), name,
+                                                       10, record) for name in (first, second)]
                     st.session_state["compare_blind"] = {"query": record, "responses": shown, "started": time.monotonic()}
                 except (FileNotFoundError, ValueError) as exc:
                     st.session_state.pop("compare_blind", None)
@@ -238,6 +241,8 @@ with blind_tab:
                     hash_names.setdefault(search_state.config(name, ws).content_hash(), name)
                 except ValueError:
                     pass
+            for stored in store.configs():  # imported runs have no file: their stored name
+                hash_names.setdefault(stored.config_hash, stored.name)
             tally = preference_tally(preferences)
             tally.insert(0, "config", tally["config_hash"].map(hash_names).fillna("?"))
             st.dataframe(tally, hide_index=True, key="compare_pref_tally")

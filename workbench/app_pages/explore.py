@@ -20,6 +20,8 @@ except (FileNotFoundError, ValueError) as exc:
     st.info(f"No searchable index in `{ws.root}` yet ({exc}). Run `workbench ingest` and `workbench index`, "
             "or `workbench demo` for a sample.")
     st.stop()
+for _warning in search_state.vocabulary_warnings(ws):
+    st.warning(_warning, icon=":material/sync_problem:")
 
 
 def _pick(item_id: str) -> None:
@@ -119,10 +121,6 @@ if item_id or image_path:
     reading, confidence = cache[key]
     st.caption("Read off the reference: " + (", ".join(f"{f} {v} ({confidence[f]:.2f})" for f, v in reading.items())
                                               or "nothing confident"))
-    if context.vocabulary.is_empty():
-        from engine.vocabulary import HOW_TO_GET_ONE
-
-        st.info("Attributes are unknown: " + HOW_TO_GET_ONE)
     suggestions = suggest_queries(reading, confidence, context.vocabulary)
     for start in range(0, len(suggestions), PICK_COLUMNS):
         for n, (column, s) in enumerate(zip(st.columns(PICK_COLUMNS), suggestions[start:start + PICK_COLUMNS])):
@@ -155,6 +153,8 @@ if response is not None:
     st.caption(f"config {response.config.name} ({response.config.content_hash()}) · {response.candidates} candidates"
                f" · {ui_results.timings_caption(response.timings_ms)}")
     st.dataframe([response.timings_ms], hide_index=True, key="explore_timings")
+    if notes := ui_results.notices_caption(response):
+        st.caption(notes)
     if not response.results:
         st.warning("No results: the CGs found no candidate for this query.")
     ui_results.result_grid(response, ws, context.items, key="explore_results")

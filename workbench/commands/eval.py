@@ -135,7 +135,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "as a run of that config, ready for a task pool (`build_task_pool`) and `eval report`. Needs the store "
         "writable: stop `workbench app` on this workspace first.",
     )
-    run_configs.add_argument("--configs", type=_config_list, required=True, help="config names: A,B")
+    run_configs.add_argument("--configs", type=_config_list, required=True,
+                             help="config names: A,B (built-in, WORKSPACE/configs/, or kind = \"http\" endpoints)")
     run_configs.add_argument("--query-set", required=True, help="the query set to run")
     run_configs.add_argument("--k", type=positive_int, default=10, help="results stored per query (default 10)")
     run_configs.set_defaults(run=run_runs)
@@ -151,26 +152,118 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "under trec_eval's sorting (for runs whose scores tie)")
     export_run.set_defaults(run=run_export_run)
 
+    export_queries = commands.add_parser(
+        "export-queries", parents=[home_option()], help="write a query set as JSONL for another system to run",
+        description='One query a line: {"query_id", "text", "item", "crop", "mode"} ("image" too for an uploaded '
+        "reference image), query_id as run files name it and crop as \"x0,y0,x1,y1\" or null. Run them through "
+        "your own system and bring the run back with `eval import-run`.",
+    )
+    export_queries.add_argument("--query-set", required=True, help="the query set to write")
+    export_queries.add_argument("--out", required=True, help="the JSONL file to write")
+    export_queries.set_defaults(run=run_export_queries)
+
+    import_run = commands.add_parser(
+        "import-run", parents=[home_option()], help="store another system's run file as config NAME",
+        description="A TREC run (qid Q0 docid rank score tag, as `eval export-run` writes; query ids may be "
+        'QUERYSET:QUERYID) or JSONL ({"query_id", "item_id", "rank", "score"} a line) becomes config NAME: task '
+        "pools, `eval report`, Compare and the Dashboard use it like any config. The whole file is read and checked "
+        "first; unknown query or item ids are reported (count and examples) and nothing is stored unless "
+        "--skip-unknown. A re-import replaces the config's earlier runs in the query sets the file covers.",
+    )
+    import_run.add_argument("file", help="the run file (.jsonl/.json is read as JSONL, anything else as TREC)")
+    import_run.add_argument("--config", required=True, help="the config name to store the run as")
+    import_run.add_argument("--query-set", default=None, help="only this query set's queries (others are reported)")
+    import_run.add_argument("--format", dest="fmt", choices=("trec", "jsonl"), default=None,
+                            help="the file's format (default: from the name and the first line)")
+    import_run.add_argument("--order", choices=("score", "rank"), default="score",
+                            help="order results by score as trec_eval does (default; ties by id descending) or by "
+                            "the file's rank column")
+    import_run.add_argument("--skip-unknown", action="store_true",
+                            help="import the rest when some query or item ids are unknown (they are still reported)")
+    import_run.set_defaults(run=run_import_run)
+
 
 # ---- run -----------------------------------------------------------------------------------------------
 
 def run_runs(args: argparse.Namespace) -> int:
+    from engine.external import EndpointUnreachable
+    from engine.external.catalog_context import catalog_context
     from engine.pipeline.config import load_config
     from engine.pipeline.requirements import missing_models_message
     from engine.pipeline.context import SearchContext
     from labels import open_store
-    from workbench.batch_runs import record_runs
+    from workbench.batch_runs import check_ready, record_runs
 
     workspace = workspace_from(args)
     configs = [load_config(name, workspace) for name in args.configs]
     for config in configs:  # before any run is stored: a config whose models are missing would fail every query
         if message := missing_models_message(config, workspace):
             raise FileNotFoundError(message)
+    check_ready(configs)
+    external_only = all(c.kind != "pipeline" for c in configs)  # then no model needs loading
     with open_store(workspace.judgments_path) as store:
         queries = store.queries(args.query_set)
-        report = record_runs(SearchContext.open(workspace), store, queries, configs, k=args.k)
+        context = catalog_context(workspace) if external_only else SearchContext.open(workspace)
+        try:
+            report = record_runs(context, store, queries, configs, k=args.k)
+        except EndpointUnreachable as error:
+            print(f"workbench eval run: error: {error}", file=sys.stderr)
+            return 2
     print(report.summary())
     return 3 if report.failed else 0
+
+
+# ---- external runs -------------------------------------------------------------------------------------
+
+def query_line(record) -> dict:
+    """A stored query as one export-queries line (the `workbench eval export-queries` contract)."""
+    crop = ",".join(f"{v:g}" for v in record.crop) if record.crop is not None else None
+    line = {"query_id": record.query_id, "text": record.text or "", "item": record.image_item_id, "crop": crop,
+            "mode": record.query_type}
+    if record.image_path:  # an uploaded reference image: without it the line would be another query
+        line["image"] = record.image_path
+    return line
+
+
+def run_export_queries(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    with _open(args) as store:
+        records = store.queries(args.query_set)
+    if not records:
+        raise ValueError(f"query set {args.query_set!r} has no queries; add some (Admin page, or Explore) first")
+    text = "".join(json.dumps(query_line(r), ensure_ascii=False) + "\n" for r in records)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(f"wrote {len(records)} queries of query set {args.query_set} to {args.out}")
+    return 0
+
+
+def catalog_ids(workspace) -> tuple[set[str] | None, str]:
+    """The catalog's item ids and the index version, or (None, "none") when the workspace has no index."""
+    from engine.index.store import open_items_table, read_columns
+
+    try:
+        table = open_items_table(workspace, create=False)
+    except (FileNotFoundError, ValueError):
+        return None, "none"
+    return set(read_columns(table, ["item_id"]).column("item_id").to_pylist()), f"lancedb:{table.version}"
+
+
+def run_import_run(args: argparse.Namespace) -> int:
+    from engine.pipeline.config import config_files
+    from workbench.run_import import import_run
+
+    workspace = workspace_from(args)
+    defined = config_files(workspace).get(args.config)
+    if defined:
+        raise ValueError(f"config name {args.config!r} is the config file {defined[0]}; an imported run needs a name "
+                         "of its own (e.g. prod-2024-06), so that its runs never mix with that config's")
+    ids, index_version = catalog_ids(workspace)
+    with _open(args, read_only=False) as store:
+        report = import_run(store, args.file, args.config, catalog_ids=ids, query_set=args.query_set, fmt=args.fmt,
+                            order=args.order, skip_unknown=args.skip_unknown, index_version=index_version)
+    print("\n".join(report.lines_out()))
+    return 0
 
 
 # ---- trec --------------------------------------------------------------------------------------------

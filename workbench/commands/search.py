@@ -41,8 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--text", default="", help="query text: a pivot, a descriptor, or plain text")
     p.add_argument("--queries", type=Path, default=None, help="JSONL file of queries (then omit the flags above)")
     p.add_argument("--config", default=None,
-                   help="pipeline config: a name in configs/ (baseline, full, full_standins, no_fill, rrf, ...) "
-                        "or a path to a .toml file (default: full when the workspace has its trained models, "
+                   help="config: a name in configs/ (baseline, full, full_standins, no_fill, rrf, ...) or "
+                        "WORKSPACE/configs/ (pipeline or kind = \"http\" endpoint), or a path to a .toml file (default: full when the workspace has its trained models, "
                         "else full_standins, with a note on stderr)")
     p.add_argument("--k", type=positive_int, default=10, help="results per query (default 10)")
     p.add_argument("--json", action="store_true", help="print the JSON contract of ARCHITECTURE.md")
@@ -163,10 +163,25 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config, workspace) if args.config else default_config(workspace)
     if message := missing_models_message(config, workspace):
         raise FileNotFoundError(message)
-    context = SearchContext.open(workspace)
-    if args.queries is not None:
-        return _run_many(context, config, args.queries, lines, args.k)
-    response = _search(context, single, config, args.k)
+    if config.kind == "http":  # the endpoint searches: only the catalog is read, no model loads
+        from engine.external.catalog_context import catalog_context
+
+        config.header_values()  # an unset ${VAR} stops here, before any query
+        context = catalog_context(workspace)
+    else:
+        context = SearchContext.open(workspace)
+        for warning in context.vocabulary_warnings():  # attributes unknown, or read with an older vocabulary
+            print(f"note: {warning}", file=sys.stderr)
+    from engine.external import EndpointUnreachable
+
+    try:
+        if args.queries is not None:
+            return _run_many(context, config, args.queries, lines, args.k)
+        response = _search(context, single, config, args.k)
+    except EndpointUnreachable as error:  # every query would fail the same way: one error, then stop
+        print(f"workbench search: error: {error}", file=sys.stderr)
+        return 2
+    notices = [*notices, *getattr(response, "notices", ())]
     for notice in notices:
         print(f"notice: {notice}", file=sys.stderr)
     if args.json:
@@ -188,14 +203,20 @@ def _search(context, query, config, k):
 
 
 def _run_many(context, config, path: Path, lines: list[tuple[int, bytes]], k: int) -> int:
-    """One result object a line; a bad line is {"line": N, "error": ...} and the run goes on with the next."""
+    """One result object a line; a bad line is {"line": N, "error": ...} and the run goes on with the next
+    (an external endpoint that nothing answers at stops the run: EndpointUnreachable)."""
+    from engine.external import EndpointUnreachable
+
     failed = 0
     for n, line in lines:
         where = f"{path} line {n}"
         try:
             query, notices = parse_query_line(line, where)
             response = _search(context, query, config, k)
+            notices = [*notices, *getattr(response, "notices", ())]
             print(json.dumps(_with_notices(response.to_dict(), notices)), flush=True)
+        except EndpointUnreachable:
+            raise
         except (ValueError, OSError) as error:  # json errors are ValueErrors too
             failed += 1
             message = str(error) if str(error).startswith(where) else f"{where}: {error}"
@@ -213,12 +234,16 @@ def _table(response) -> str:
              f"config: {d['config']['name']} ({d['config']['hash']}); {d['candidates']} candidates",
              f"{'rank':>4}  {'item':<12} {'score':>8}  {'image':>6} {'text':>6} {'eng':>5} {'rel':>5} {'attr':>5} "
              f"{'cg':>5}  attributes / sources"]
+    def part(value, width: int, digits: int) -> str:
+        return f"{'n/a':>{width}}" if value is None else f"{value:>{width}.{digits}f}"
+
     for r in d["results"]:
         b = r["breakdown"]
         attrs = " ".join(f"{v}" for v in r["attributes"].values())
         cgs = ",".join(dict.fromkeys(s["cg"] for s in r["sources"]))
-        lines.append(f"{r['rank']:>4}  {r['item_id']:<12} {r['score']:>8.4f}  {b['image_sim']:>6.3f} {b['text_sim']:>6.3f} "
-                     f"{b['engagement']:>5.2f} {b['relevance']:>5.2f} {b['attribute_boost']:>5.2f} {b['cg_boost']:>5.2f}"
+        lines.append(f"{r['rank']:>4}  {r['item_id']:<12} {r['score']:>8.4f}  {part(b['image_sim'], 6, 3)} "
+                     f"{part(b['text_sim'], 6, 3)} {part(b['engagement'], 5, 2)} {part(b['relevance'], 5, 2)} "
+                     f"{part(b['attribute_boost'], 5, 2)} {part(b['cg_boost'], 5, 2)}"
                      f"  {attrs} [{cgs}]" + (" (filled)" if r["filled"] else ""))
     t = d["timings_ms"]
     lines.append("timings (ms): " + ", ".join(f"{s} {v:.1f}" for s, v in t.items()))
