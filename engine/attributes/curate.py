@@ -7,7 +7,10 @@ Stages, each recorded in CuratedVocabulary.stages as distinct values before and 
   frequency  drop values on fewer than `min_support` items;
   text       (when the items' texts are given) merge a value into a more frequent one that its items' own
              titles, descriptions and tags name instead (a VLM's "wicker" on items listed as "rattan");
-  clustering merge values whose MiniLM embeddings lie within a cosine distance threshold.
+  clustering merge values whose MiniLM embeddings lie within a cosine distance threshold;
+  cooccurrence merge a value into another that the extractor gives the same items under another key of the
+             family ("room": "kitchen" with "suitable room": "cooking space");
+  contained  merge a value into the one other value it holds as a phrase ("carrara marble" -> "marble").
   text_spellings (with texts) spellings of the surviving values that only the texts use ("terra cotta" for
              "terra-cotta") become surface forms (mapping entries under the empty key "").
 Merged values take the most frequent surface form as canonical. Topic-title judging is judge.py.
@@ -22,7 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.attributes.curate_cluster import merge_by_embedding, merge_by_item_text, merge_spellings, text_spellings
+from engine.attributes.curate_cluster import (
+    merge_by_cooccurrence,
+    merge_by_embedding,
+    merge_by_item_text,
+    merge_contained_values,
+    merge_spellings,
+    text_spellings,
+)
 from engine.attributes.curate_keys import normalise_key, normalise_value
 from engine.attributes.learn_keys import KeyFamilies, KeySettings, learn_key_families
 from engine.attributes.records import CuratedVocabulary, ItemAttribute, RawAttribute
@@ -39,7 +49,9 @@ class CurationSettings:
     threshold: float = 0.15  # cosine distance under which value clusters merge (0: no embedding merges)
     keys: KeySettings = KeySettings()  # how raw keys become families (learn_keys.py)
     text_share: float = 0.5  # share of a value's items whose text names another value that merges it (0: off)
-    min_text_items: int = 3  # items that must name the other value, at least
+    min_text_items: int = 3  # items that must name the other value (or carry it, for co-occurrence), at least
+    cooccurrence_share: float = 0.25  # share of a value's items that the extractor also gives another value (0: off)
+    contained: bool = False  # merge a value into the one other value it holds ("carrara marble" -> "marble")
 
     def check(self) -> None:
         try:
@@ -155,6 +167,16 @@ def curate(raw: Iterable[RawAttribute], encode: Encode | None, settings: Curatio
         step("text", new)
     if settings.threshold > 0:
         step("clustering", _per_family(items, lambda s: merge_by_embedding(s, encode, settings.threshold)))
+    if settings.cooccurrence_share > 0:
+        new = {}
+        for family in sorted({f for f, _ in items}):
+            value_items = {v: ids for (f, v), ids in items.items() if f == family}
+            merged = merge_by_cooccurrence({v: len(ids) for v, ids in value_items.items()}, value_items,
+                                           settings.cooccurrence_share, settings.min_text_items)
+            new.update({(family, v): (family, c) for v, c in merged.items()})
+        step("cooccurrence", new)
+    if settings.contained:
+        step("contained", _per_family(items, merge_contained_values))
     families: dict[str, list[str]] = {}
     for (family, value), ids in sorted(items.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1])):
         families.setdefault(family, []).append(value)

@@ -108,3 +108,56 @@ def text_spellings(forms: Mapping[str, tuple[str, str]], texts: Mapping[str, str
                 if owner is not None and phrase not in forms:
                     found.setdefault(phrase, owner)
     return found
+
+
+def _resolve(values: Sequence[str], target: Mapping[str, str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        canonical = value
+        while canonical in target:
+            canonical = target[canonical]
+        out[value] = canonical
+    return out
+
+
+def merge_by_cooccurrence(support: Mapping[str, int], value_items: Mapping[str, set[str]],
+                          min_share: float = 0.25, min_items: int = 3, dominance: float = 2.0) -> dict[str, str]:
+    """Values that the extractor gives the same items as another, more frequent value of the family -> that value.
+
+    An item carries one value per family, so when a VLM answers two keys of one family differently on the same
+    item ("room": "kitchen", "suitable room": "cooking space"; "main material": "cane", "made of": "wicker"),
+    the two are names of one value. A value merges when at least `min_share` (and `min_items`) of its items
+    also carry the more frequent value, and that value is shared `dominance` times as often as any other (the
+    extractor's confusions spread over several neighbours; a synonym sticks to one).
+    """
+    values = sorted(support, key=lambda v: (-support[v], v))
+    target: dict[str, str] = {}
+    for rank, value in enumerate(values):
+        items = value_items.get(value, set())
+        if len(items) < min_items:
+            continue
+        shared = {u: len(items & value_items.get(u, set())) for u in values if u != value}
+        ranked = sorted(shared, key=lambda u: (-shared[u], values.index(u)))
+        if not ranked or values.index(ranked[0]) > rank:
+            continue  # the value it shares most with is rarer: that one merges into this, not the reverse
+        best, runner_up = ranked[0], (shared[ranked[1]] if len(ranked) > 1 else 0)
+        if shared[best] >= max(min_items, min_share * len(items)) and shared[best] >= dominance * runner_up:
+            target[value] = best
+    return _resolve(values, target)
+
+
+def merge_contained_values(support: Mapping[str, int]) -> dict[str, str]:
+    """A value that holds exactly one other, more frequent value of its family as a whole phrase, or is it with a
+    suffix ("carrara marble" -> "marble", "marbled" -> "marble", "dusty pink" -> "pink") -> that value. A value
+    holding two ("navy blue": navy and blue) is left alone: which one it means is not knowable from the words."""
+    values = sorted(support, key=lambda v: (-support[v], v))
+    target: dict[str, str] = {}
+    for rank, value in enumerate(values):
+        inside = [u for u in values[:rank]
+                  if u != value and (_mentions(u)(value) or (value.startswith(u) and value[len(u):] in SUFFIXES))]
+        if len(inside) == 1:
+            target[value] = inside[0]
+    return _resolve(values, target)
+
+
+SUFFIXES = ("d", "ed", "s", "es", "ish", "y")  # "marble" + d, "stripe" + s, "pink" + ish, "wood" + y

@@ -255,3 +255,23 @@ def index_vocabulary_hash(table) -> str | None:
     meta = table.schema.field("attributes").metadata or {}
     value = meta.get(VOCABULARY_KEY.encode())
     return value.decode() if value else None
+
+
+def refresh_attribute_column(workspace: Workspace, vocabulary: Vocabulary) -> int:
+    """Re-read the catalog's own attribute values under a new vocabulary (no model, no embedding): the rows whose
+    `attributes` change are written and the column records the vocabulary's hash. Returns the rows changed;
+    0 without an index."""
+    table = open_items_table(workspace)
+    if "attributes" not in table.schema.names:
+        return 0
+    updates = []
+    for row in read_columns(table, ["item_id", "extra", "attributes", "attributes_source"]).to_pylist():
+        new = _attribute_columns(json.loads(row["extra"]) if row["extra"] else {}, vocabulary)
+        if (new["attributes"], new["attributes_source"]) != (row["attributes"], row["attributes_source"]):
+            updates.append({"item_id": row["item_id"], **new})
+    if updates:
+        schema = pa.schema([pa.field("item_id", pa.string(), nullable=False),
+                            table.schema.field("attributes"), table.schema.field("attributes_source")])
+        table.merge_insert("item_id").when_matched_update_all().execute(pa.Table.from_pylist(updates, schema=schema))
+    _set_field_metadata(table, "attributes", {VOCABULARY_KEY.encode(): vocabulary.hash.encode()})
+    return len(updates)

@@ -99,4 +99,5 @@ def refresh_after_edit(before: Vocabulary, after: Vocabulary) -> list[tuple[str,
     """(stage, command) for every stage that must be refreshed after the vocabulary changed (none if same hash)."""
     if before.hash == after.hash:
         return []
-    return list(REFRESH_COMMANDS.items())
+    # The index's column of catalog values is re-read when the vocabulary is saved (workbench.vocabulary_saving).
+    return [(stage, command) for stage, command in REFRESH_COMMANDS.items() if stage != "index"]

@@ -8,13 +8,26 @@ from engine.vocabulary.workspace_file import HOW_TO_GET_ONE, load_workspace_voca
 
 
 def recorded_hashes(workspace) -> dict[str, str | None]:
-    """stage -> the vocabulary hash it recorded, for the stages this workspace has made (today: the tagger)."""
+    """stage -> the vocabulary hash it recorded, for the stages this workspace has made: the index's attributes
+    column, the tagger, the collections and the workspace's own early-fusion model."""
     from engine.attributes.tagger_checkpoint import recorded_vocabulary_hash
+    from engine.collections.storage import recorded_vocabulary as collections_vocabulary
+    from engine.index.build import index_vocabulary_hash
+    from engine.index.store import open_items_table
+    from engine.models.fusion.loader import recorded_vocabulary as fusion_vocabulary
 
     recorded = {}
+    try:
+        table = open_items_table(workspace, create=False)
+    except (FileNotFoundError, ValueError):
+        table = None
+    if table is not None and "attributes" in table.schema.names:
+        recorded["index"] = index_vocabulary_hash(table)
     exists, tagger = recorded_vocabulary_hash(workspace)
     if exists:
         recorded["tagger"] = tagger
+    recorded.update(collections_vocabulary(workspace))
+    recorded.update(fusion_vocabulary(workspace))
     return recorded
 
 

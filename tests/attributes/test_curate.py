@@ -178,3 +178,43 @@ def test_text_spellings_of_known_forms_become_forms():
     assert text_spellings(forms, texts) == {"terra cotta": ("color", "terracotta"), "tshirt": ("kind", "t-shirt")}
     # a spelling two owners share is ambiguous: skipped
     assert text_spellings({"ab": ("x", "ab"), "a-b": ("y", "a-b")}, {"t": "a b"}) == {}
+
+
+def test_a_value_the_extractor_gives_the_same_items_as_a_more_frequent_one_merges_into_it():
+    from engine.attributes.curate_cluster import merge_by_cooccurrence
+
+    items = {"kitchen": set(range(0, 40)), "cooking space": set(range(30, 42)) | {100, 101},  # 10 of 14 shared
+             "dining room": set(range(50, 70)), "dinette": {50, 51, 60, 61, 200, 201, 202, 203, 204, 205},
+             "bedroom": set(range(80, 95)), "guest room": {80, 81, 300, 301, 302}}
+    merged = merge_by_cooccurrence({v: len(i) for v, i in items.items()}, items)
+    assert merged["cooking space"] == "kitchen"  # 10 of its 14 items also say kitchen, nothing else
+    assert merged["dinette"] == "dining room"  # 4 of 10 (>= 25%, >= 3 items)
+    assert merged["guest room"] == "guest room"  # 2 shared: under the 3-item minimum
+    assert merged["kitchen"] == "kitchen" and merged["bedroom"] == "bedroom"
+
+
+def test_confusions_spread_over_neighbours_do_not_merge():
+    from engine.attributes.curate_cluster import merge_by_cooccurrence
+
+    items = {"navy": set(range(0, 30)), "blue": set(range(100, 140)), "black": set(range(200, 240)),
+             "navy?": set()}
+    items["navy"] |= {100, 101, 102, 200, 201, 202}  # as often with blue as with black: no single synonym
+    merged = merge_by_cooccurrence({v: len(i) for v, i in items.items() if i}, items)
+    assert merged["navy"] == "navy"
+
+
+def test_contained_values_merge_into_the_one_value_they_hold():
+    from engine.attributes.curate_cluster import merge_contained_values
+
+    support = {"marble": 50, "carrara marble": 6, "marbled": 4, "navy": 30, "blue": 40, "navy blue": 5, "wood": 20}
+    merged = merge_contained_values(support)
+    assert merged["carrara marble"] == merged["marbled"] == "marble"
+    assert merged["navy blue"] == "navy blue"  # holds two values: left alone
+    assert merged["wood"] == "wood"
+
+
+def test_the_contained_stage_is_off_unless_asked():
+    raw = [RawAttribute(f"i{n}", "material", v) for n, v in enumerate(["marble"] * 6 + ["carrara marble"] * 3)]
+    assert set(curate(raw, None, CurationSettings(threshold=0)).families["material"]) == {"marble", "carrara marble"}
+    merged = curate(raw, None, CurationSettings(threshold=0, contained=True))
+    assert merged.families["material"] == ["marble"]

@@ -145,3 +145,23 @@ def test_a_new_and_a_changed_item_ingested_into_an_indexed_catalog_are_embedded_
     after = rows(workspace, IMAGE_VEC, TEXT_VEC, "enriched_text")
     assert len(after["brand-new-item"][IMAGE_VEC]) == 512 and len(after["brand-new-item"][TEXT_VEC]) == 384
     assert "a changed title" in after[changed_id]["enriched_text"]
+
+
+def test_a_new_vocabulary_re_reads_the_catalog_attribute_column_without_models(workspace):
+    from engine.index.build import index_vocabulary_hash, refresh_attribute_column
+    from engine.vocabulary import AttributeFamily, AttributeValue, Vocabulary
+
+    build_index(workspace, FakeClip(), FakeText())
+    before = rows(workspace, "attributes")
+    colors = Vocabulary((AttributeFamily("color", tuple(AttributeValue(v) for v in (
+        "black", "white", "gray", "red", "orange", "yellow", "green", "blue", "navy", "purple", "pink", "brown",
+        "beige"))),))
+    changed = refresh_attribute_column(workspace, colors)
+    after = rows(workspace, "attributes")
+    assert changed == sum(1 for r in before.values() if r["attributes"])  # every row with values lost the others
+    for item, row in after.items():
+        if row["attributes"]:
+            assert set(json.loads(row["attributes"])) == {"color"}
+            assert json.loads(row["attributes"])["color"] == json.loads(before[item]["attributes"])["color"]
+    assert index_vocabulary_hash(open_items_table(workspace)) == colors.hash
+    assert refresh_attribute_column(workspace, colors) == 0

@@ -113,7 +113,7 @@ with pool_tab:
 
 with vocab_tab:
     from engine.vocabulary import (EDITS, VocabularyError, apply_edit, load_workspace_vocabulary, refresh_after_edit,
-                                   save_workspace_vocabulary, vocabulary_overview)
+                                   vocabulary_overview)
 
     overview = vocabulary_overview(ws)
     if overview["hash"] is None:
@@ -144,7 +144,9 @@ with vocab_tab:
                     before = load_workspace_vocabulary(ws.root)
                     args = (value,) if edit == "drop" else (value, other.strip())
                     after = apply_edit(before, edit, family_name, *args)
-                    save_workspace_vocabulary(ws.root, after)
+                    from workbench.vocabulary_saving import save_vocabulary
+
+                    save_vocabulary(ws, after)
                     st.success(f"{edit} {family_name} = {value!r}: vocabulary hash is now {after.hash}.")
                     refresh = refresh_after_edit(before, after)
                     if refresh:

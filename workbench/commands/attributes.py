@@ -41,6 +41,10 @@ def _add_curate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-key-support", type=positive_int, default=None,
                    help=f"items a raw key must appear on to count (default: {k.min_share:g} of the items, at "
                         "least 2); rarer keys are dropped and counted in the report")
+    p.add_argument("--merge-contained", action="store_true",
+                   help="also merge a value into the one other value of its family it holds as a phrase "
+                        "(\"carrara marble\" -> marble, \"marbled\" -> marble); off by default, since a modifier "
+                        "can change the value (\"business casual\" is not casual)")
     p.add_argument("--min-family-share", type=_share, default=k.min_family_share,
                    help=f"share of the items a learned family must cover (default {k.min_family_share}); families "
                         f"under {k.general_share} must also not describe only a few product types")
@@ -131,7 +135,8 @@ def _settings(args):
     d = CurationSettings()
     keys = replace(d.keys, min_support=getattr(args, "min_key_support", None),
                    min_family_share=getattr(args, "min_family_share", d.keys.min_family_share))
-    return CurationSettings(min_support=args.min_support, threshold=args.threshold, keys=keys)
+    return CurationSettings(min_support=args.min_support, threshold=args.threshold, keys=keys,
+                            contained=getattr(args, "merge_contained", d.contained))
 
 
 def curate_step(args, encode=None):
@@ -210,8 +215,7 @@ def write_vocabulary(workspace, curated, positives, *, source: str, replace_any:
     """
     import shutil
 
-    from engine.vocabulary import (dump_vocabulary, load_workspace_vocabulary, save_workspace_vocabulary,
-                                   vocabulary_path)
+    from engine.vocabulary import dump_vocabulary, load_workspace_vocabulary, vocabulary_path
     from engine.vocabulary.learn import item_counts_of, vocabulary_from_curated
 
     path = vocabulary_path(workspace.root)
@@ -238,9 +242,13 @@ def write_vocabulary(workspace, curated, positives, *, source: str, replace_any:
         return previous
     if path.is_file():
         shutil.copyfile(path, path.with_name(path.name + ".bak"))
-    save_workspace_vocabulary(workspace.root, vocab)
+    from workbench.vocabulary_saving import save_vocabulary
+
+    _, refreshed = save_vocabulary(workspace, vocab)
     print(f"wrote the workspace vocabulary {path} (hash {vocab.hash}): {summary}; edit it with "
-          "`workbench vocabulary ...` or by hand")
+          "`workbench vocabulary ...` or by hand"
+          + (f"; the index's catalog attributes re-read under it ({refreshed} items changed)"
+             if refreshed is not None else ""))
     return vocab
 
 

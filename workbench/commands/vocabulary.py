@@ -80,11 +80,12 @@ def _print_refresh(lines) -> None:
 
 
 def _save(workspace, before, after) -> None:
-    from engine.vocabulary import save_workspace_vocabulary
     from engine.vocabulary.edit import refresh_after_edit
+    from workbench.vocabulary_saving import save_vocabulary
 
-    path = save_workspace_vocabulary(workspace.root, after)
-    print(f"wrote {path} (hash {after.hash}, was {before.hash if not before.is_empty() else 'none'})")
+    path, refreshed = save_vocabulary(workspace, after)
+    print(f"wrote {path} (hash {after.hash}, was {before.hash if not before.is_empty() else 'none'})"
+          + (f"; the index's catalog attributes re-read ({refreshed} items changed)" if refreshed is not None else ""))
     _print_refresh(refresh_after_edit(before, after))
 
 
