@@ -17,6 +17,7 @@ from labels.records import Judgment, Task
 from labels.runs import next_id
 from labels.scales import LABEL_SCALES, check_label
 from labels.staging import staged
+from labels.task_queue import TaskQueue
 
 MAX_COMMENT_CHARS = 5000
 _TASK_RATER_NEXT_ID = """
@@ -56,15 +57,24 @@ def insert_judgment(
     seconds_spent: float,
     comment: str | None,
     now: datetime,
+    queue: TaskQueue | None = None,
 ) -> Judgment:
-    """Validate and append one judgment; returns it with its id."""
-    # One round trip for the common case: the task, whether the rater exists, the next id.
-    row = None
+    """Validate and append one judgment; returns it with its id.
+
+    With `queue` (the store's in-memory mirror, kept in step by this transaction) the task, the
+    rater and the next id come from it, without a query, and the queue learns of the judgment.
+    """
+    task = rater_known = None
     if isinstance(task_id, numbers.Integral) and not isinstance(task_id, bool):
-        row = con.execute(_TASK_RATER_NEXT_ID, {"task_id": int(task_id), "rater_id": rater_id}).fetchone()
-    if row is None:
+        if queue is not None and (task := queue.tasks.get(int(task_id))) is not None:
+            rater_known, judgment_id = isinstance(rater_id, str) and rater_id in queue.raters, queue.next_judgment_id
+        else:
+            # One round trip: the task, whether the rater exists, the next id.
+            row = con.execute(_TASK_RATER_NEXT_ID, {"task_id": int(task_id), "rater_id": rater_id}).fetchone()
+            if row is not None:
+                task, rater_known, judgment_id = Task(*row[:5]), row[5], row[6]
+    if task is None:
         select_task(con, task_id)  # raises, naming the id and the known ones
-    task, rater_known, judgment_id = Task(*row[:5]), row[5], row[6]
     if not rater_known:
         require_rater(con, rater_id)  # raises, naming the id and the known ones
     label = check_label(label, task.mode)
@@ -74,6 +84,8 @@ def insert_judgment(
         "INSERT INTO judgments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [judgment_id, task.task_id, rater_id, label, task.mode, seconds, comment, task.is_gold, now],
     )
+    if queue is not None:
+        queue.judged(task.task_id, rater_id, judgment_id)
     return Judgment(task.task_id, rater_id, label, task.mode, seconds, comment, task.is_gold, now, judgment_id)
 
 

@@ -19,6 +19,7 @@ from labels.records import GoldAnswer, PoolReport, Task
 from labels.runs import latest_results_for_pool, next_id, require_config_names
 from labels.scales import check_label, check_mode
 from labels.staging import staged
+from labels.task_queue import TaskQueue
 
 # An assignment not judged within this time stops counting towards a task's overlap, so that an
 # abandoned task goes to someone else; it is still never given to the same rater again.
@@ -246,7 +247,10 @@ _NEXT_TASK = """
 
 
 def assign_next(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, now: datetime) -> Task | None:
-    """Give the rater the next task that still needs judgments and that they were never given; None when done."""
+    """Give the rater the next task that still needs judgments and that they were never given; None when done.
+
+    The rule in SQL over every judgment and assignment: the definition `assign_next_queued` is tested against.
+    """
     check_mode(mode)
     require_rater(con, rater_id)
     row = con.execute(
@@ -258,6 +262,23 @@ def assign_next(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, now
     con.execute(
         "INSERT INTO assignments VALUES (?, ?, ?, ?)", [next_id(con, "assignments", "assignment_id"), task.task_id, rater_id, now]
     )
+    return task
+
+
+def assign_next_queued(
+    con: duckdb.DuckDBPyConnection, queue: TaskQueue, rater_id: str, *, mode: str, now: datetime
+) -> Task | None:
+    """`assign_next` deciding from the in-memory queue (the caller's transaction keeps both in step); one INSERT."""
+    check_mode(mode)
+    if not isinstance(rater_id, str) or rater_id not in queue.raters:
+        require_rater(con, rater_id)  # raises, naming the known ids; else a rater added since the queue was loaded
+        queue.raters.add(rater_id)
+    task = queue.next_task(rater_id, mode, now - ASSIGNMENT_TTL)
+    if task is None:
+        return None
+    assignment_id = queue.next_assignment_id
+    con.execute("INSERT INTO assignments VALUES (?, ?, ?, ?)", [assignment_id, task.task_id, rater_id, now])
+    queue.assigned(task.task_id, rater_id, now, assignment_id)
     return task
 
 

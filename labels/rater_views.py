@@ -11,6 +11,7 @@ from labels.queries import require_query
 from labels.raters import require_rater
 from labels.records import Task
 from labels.scales import check_mode
+from labels.task_queue import TaskQueue
 
 # Every task `assign_next` would still hand this rater, in the order it would: the same rule, unlimited.
 _OPEN_TASKS = "SELECT count(*) FROM (" + _NEXT_TASK.rsplit("LIMIT", 1)[0] + ")"
@@ -54,6 +55,15 @@ def rater_progress(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, 
         _OPEN_TASKS, {"rater_id": rater_id, "mode": mode, "fresh_since": now - ASSIGNMENT_TTL}
     ).fetchone()[0]
     return RaterProgress(done=int(done), open=int(still_open))
+
+
+def queued_progress(queue: TaskQueue, rater_id: str, *, mode: str, now) -> RaterProgress:
+    """`rater_progress` from the in-memory queue (the caller has checked that the rater exists)."""
+    check_mode(mode)
+    with queue.lock:
+        return RaterProgress(
+            done=queue.done_count(rater_id, mode), open=queue.open_count(rater_id, mode, now - ASSIGNMENT_TTL)
+        )
 
 
 def admins_with_secret(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -48,11 +48,19 @@ class LabelSession:
         """Record the label of the task on screen (a new row; re-judging after undo supersedes) and move on."""
         if self.current is None:
             raise ValueError("there is no task on screen to label; reload the page to get the next one")
-        judgment = store.record_judgment(
-            self.current.task_id, self.rater_id, label, seconds_spent=self.seconds_on_task(), comment=comment
-        )
+        seconds = self.seconds_on_task()
+        if self.pending or self.mode != "graded":  # a task put aside by undo comes next: record only
+            judgment, upcoming = store.record_judgment(
+                self.current.task_id, self.rater_id, label, seconds_spent=seconds, comment=comment
+            ), None
+        else:  # label and fetch the next task in one write: one lock hold and one commit per label
+            judgment, upcoming = store.record_judgment_and_assign_next(
+                self.current.task_id, self.rater_id, label, seconds_spent=seconds, comment=comment, mode=self.mode
+            )
         self.judged.append(self.current.task_id)
-        self.current = None
+        self.current, self.reopened = None, None
+        if upcoming is not None:
+            self.current, self.shown_at = upcoming, self.clock()
         return judgment
 
     def submit_page(self, store, relevant: list[bool], comment: str | None = None) -> list[Judgment]:

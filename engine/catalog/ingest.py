@@ -23,6 +23,7 @@ from engine.catalog.images import (
     refuse_decompression_bombs,
     store_image,
 )
+from engine.catalog.orphans import IngestJournal
 from engine.catalog.problems import CatalogError, RowError, RowProblem
 from engine.catalog.readers import RawRow, read_metadata
 from engine.catalog.report import IngestReport
@@ -42,7 +43,11 @@ def ingest_catalog(
     progress: bool = True,
     workers: int | None = None,
 ) -> IngestReport:
-    """Upsert every valid row by item_id, skip and report bad rows; an unusable file raises CatalogError, writing nothing."""
+    """Upsert every valid row by item_id, skip and report bad rows; an unusable file raises CatalogError, writing nothing.
+
+    Images stored for a batch whose rows were never written (the process was killed in between) are
+    removed by the next ingest: see engine.catalog.orphans.
+    """
     started = time.perf_counter()
     limits = [("max_pixels", max_pixels), ("max_file_bytes", max_file_bytes), ("batch_size", batch_size)]
     for name, value in limits + ([("workers", workers)] if workers is not None else []):
@@ -60,13 +65,14 @@ def ingest_catalog(
     known = _fingerprints(table)
     report = IngestReport(metadata_path=str(metadata_path), images_dir=str(images_dir), rows_read=len(metadata.rows))
     first_row_of: dict[str, int] = {}  # item_id -> the row that claimed it
-    store = _ImageStore(workspace, images_dir, max_pixels, max_file_bytes, headers["image_path"])
     try:
         with (
+            IngestJournal(workspace) as journal,  # sweeps what an interrupted ingest left, then notes what this one stores
             refuse_decompression_bombs(),  # entered here, outside the pool, so it covers every worker until they stop
             ThreadPoolExecutor(max_workers=workers or _default_workers()) as pool,
             tqdm(total=len(metadata.rows), unit="row", desc="ingest", disable=not progress) as bar,
         ):
+            store = _ImageStore(workspace, images_dir, max_pixels, max_file_bytes, headers["image_path"], journal)
             for batch in _chunks(metadata.rows, batch_size):
                 records = []
                 for outcome in _batch_outcomes(batch, headers, first_row_of, pool, store):
@@ -78,6 +84,7 @@ def ingest_catalog(
                         records.append(outcome)
                 # One commit per batch: a failure later on keeps every batch written before it.
                 inserted, updated = _upsert(table, records)
+                journal.written()
                 report.inserted += inserted
                 report.updated += updated
                 known.update((record["item_id"], _fingerprint(record)) for record in records)
@@ -102,6 +109,7 @@ class _ImageStore:
     max_pixels: int
     max_file_bytes: int
     column: str
+    journal: IngestJournal  # told of every stored image before its row is written
 
     def __call__(self, checked: tuple[RawRow, CatalogRow]) -> dict[str, Any] | RowProblem:
         raw, row = checked
@@ -110,6 +118,7 @@ class _ImageStore:
                                 max_file_bytes=self.max_file_bytes, column=self.column)
         except RowError as error:
             return error.at(raw.row, row.item_id)
+        self.journal.stored(image.path)
         return _record(row, image)
 
 

@@ -1,0 +1,216 @@
+"""The in-memory task queue against the SQL rule it mirrors (the oracle), alone, under threads and across reopens."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import datetime, timedelta
+
+import duckdb
+import pandas as pd
+import pytest
+
+from labels import open_store
+from labels.errors import LabelOutOfRangeError, UnknownNameError
+from labels.pools import _NEXT_TASK, ASSIGNMENT_TTL
+from labels.rater_views import rater_progress as sql_progress
+from labels.records import Task
+from labels.task_queue import TaskQueue, load_task_queue
+from workbench.label_flow import LabelSession
+
+from .conftest import RATERS, seed_store
+
+T0 = datetime(2026, 1, 1, 12, 0, 0)
+MODES = ("graded", "binary")
+
+
+def task(task_id: int, mode: str = "graded", gold: bool = False) -> Task:
+    return Task(task_id, "q1", f"item{task_id}", mode, gold)
+
+
+def test_a_hand_made_queue_follows_overlap_gold_and_freshness():
+    # task 1 wants 2 raters (max over its two pools), 2 is gold (everyone), 3 wants 1 and r1 judged it
+    queue = TaskQueue.build(
+        [task(1), task(2, gold=True), task(3)], [(1, 1), (1, 2), (2, None), (3, 1)], [(3, "r1")],
+        [(1, "r2", T0), (3, "r1", T0)], ["r1", "r2", "r3"], next_judgment_id=2, next_assignment_id=3,
+    )
+    assert queue.wanted == {1: 2, 2: None, 3: 1}
+    assert queue.candidates == {"graded": [1, 2]}  # 3 has its one rater for good
+    fresh = T0 - ASSIGNMENT_TTL
+    assert queue.next_task("r1", "graded", fresh).task_id == 1
+    assert queue.next_task("r2", "graded", fresh).task_id == 2  # r2 was given 1
+    assert queue.open_count("r3", "graded", fresh) == 2 and queue.open_count("r2", "graded", fresh) == 1
+    queue.assigned(1, "r3", T0, 3)  # now r2 and r3 hold task 1: full while both assignments are fresh
+    assert queue.next_task("r1", "graded", fresh).task_id == 2
+    assert queue.next_task("r1", "graded", T0 + timedelta(seconds=1)).task_id == 1  # both went stale
+    queue.judged(1, "r2", 2)
+    queue.judged(1, "r3", 3)
+    assert queue.candidates == {"graded": [2]} and queue.next_judgment_id == 4 and queue.next_assignment_id == 4
+    assert [queue.open_count(r, "graded", fresh) for r in ("r1", "r2", "r3")] == [1, 1, 1]  # the gold task, 2
+    assert (queue.done_count("r1", "graded"), queue.done_count("r3", "graded"), queue.done_count("r3", "binary")) == (1, 1, 0)
+
+
+def sql_next(store, rater_id: str, mode: str) -> int | None:
+    """The task id the SQL rule would hand the rater now (nothing written)."""
+    with store._read() as con:
+        row = con.execute(
+            _NEXT_TASK, {"rater_id": rater_id, "mode": mode, "fresh_since": store.clock() - ASSIGNMENT_TTL}
+        ).fetchone()
+    return None if row is None else row[0]
+
+
+def queue_facts(queue: TaskQueue) -> tuple:
+    """What a queue knows, empty entries left out (a queue kept up to date may hold some a fresh load has not)."""
+    def nonempty(mapping):
+        return {key: value for key, value in mapping.items() if value}
+
+    return (queue.wanted, queue.judged_by, queue.holds, queue.seen, queue.done, nonempty(queue.candidates),
+            queue.in_candidates, nonempty(queue.held), nonempty(queue.seen_candidates),
+            queue.next_judgment_id, queue.next_assignment_id)
+
+
+def check_against_sql(store) -> None:
+    """Every rater's next task and progress in every mode as the SQL says, and the queue as a fresh load."""
+    for rater_id in RATERS:
+        for mode in MODES:
+            queue = store._queue_slot.get(store._con)
+            expected = sql_next(store, rater_id, mode)
+            got = queue.next_task(rater_id, mode, store.clock() - ASSIGNMENT_TTL)
+            assert (got.task_id if got else None) == expected, (rater_id, mode)
+            with store._read() as con:
+                assert store.rater_progress(rater_id, mode=mode) == sql_progress(con, rater_id, mode=mode, now=store.clock())
+    with store._read() as con:
+        assert queue_facts(store._queue_slot.get(store._con)) == queue_facts(load_task_queue(con))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4))
+def test_random_labeling_matches_the_sql_rule(seed):
+    rng = random.Random(seed)
+    with open_store(":memory:") as store:
+        now = [T0]
+        store.clock = lambda: now[0]
+        seed_store(store)
+        store.add_gold("q1", "gold-1", 3)
+        store.add_gold("q2", "gold-2", 1, mode="binary")
+        store.build_task_pool("qs", ["A", "B"], k=3, overlap=rng.choice([1, 2]), gold_rate=0.1, seed=seed)
+        store.build_task_pool("qs", ["A"], k=2, overlap=1, mode="binary", gold_rate=0.2, seed=seed)
+        given: dict[str, list[int]] = {r: [] for r in RATERS}
+        check_against_sql(store)
+        for step in range(60):
+            rater_id, mode, op = rng.choice(RATERS), rng.choice(MODES), rng.random()
+            if op < 0.35:
+                expected = sql_next(store, rater_id, mode)
+                got = store.assign_next(rater_id, mode=mode)
+                assert (got.task_id if got else None) == expected
+                given[rater_id] += [got.task_id] if got else []
+            elif op < 0.55 and given[rater_id]:  # label a task given (sometimes again), then the next one
+                task_id = rng.choice(given[rater_id])
+                label_mode = store.task(task_id).mode
+                expected = sql_next(store, rater_id, label_mode)
+                _, got = store.record_judgment_and_assign_next(
+                    task_id, rater_id, rng.randrange(2), seconds_spent=1.0, mode=label_mode)
+                # the judged task was given to the rater before, so the judgment leaves the SQL's choice as it was
+                assert (got.task_id if got else None) == expected
+                given[rater_id] += [got.task_id] if got else []
+            elif op < 0.7:  # any task, given or not (a Precision@10 page labels tasks never assigned)
+                task_id = rng.randrange(1, store.count_rows("tasks") + 1)
+                store.record_judgment(task_id, rater_id, rng.randrange(2), seconds_spent=1.0)
+            elif op < 0.8:
+                now[0] += rng.choice([timedelta(seconds=5), ASSIGNMENT_TTL + timedelta(seconds=1)])
+            elif op < 0.85:  # a bad label: refused, nothing changed
+                with pytest.raises(LabelOutOfRangeError):
+                    store.record_judgment_and_assign_next(1, rater_id, 9, seconds_spent=1.0)
+            elif op < 0.9:  # a write the queue does not follow: dropped and loaded again
+                store.bulk_insert_judgments(pd.DataFrame(
+                    {"task_id": [rng.randrange(1, 5)], "rater_id": [rater_id], "label": [1], "seconds_spent": [1.0]}))
+            elif op < 0.93:
+                store.build_task_pool("qs", ["B"], k=4, overlap=3, seed=step)
+            check_against_sql(store)
+
+
+def test_threads_never_get_a_task_twice_nor_beyond_overlap(tmp_path):
+    raters = [f"t{i}" for i in range(8)]
+    with open_store(tmp_path / "judgments.duckdb") as store:
+        seed_store(store, raters=raters)
+        store.add_gold("q1", "gold-1", 3)
+        report = store.build_task_pool("qs", ["A", "B"], k=3, overlap=3, gold_rate=0.15, seed=2)
+        errors: list[BaseException] = []
+        start = threading.Barrier(len(raters))
+
+        def rate(i: int) -> None:
+            rng = random.Random(i)
+            try:
+                start.wait()
+                task = store.assign_next(raters[i])
+                while task is not None:
+                    store.rater_progress(raters[i])
+                    if rng.random() < 0.2:  # skip: the task stays held by this rater
+                        task = store.assign_next(raters[i])
+                    elif rng.random() < 0.5:
+                        task = store.record_judgment_and_assign_next(task.task_id, raters[i], 2, seconds_spent=1.0)[1]
+                    else:
+                        store.record_judgment(task.task_id, raters[i], 2, seconds_spent=1.0)
+                        task = store.assign_next(raters[i])
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=rate, args=(i,)) for i in range(len(raters))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        with store._read() as con:
+            twice = con.execute("SELECT count(*) FROM (SELECT task_id, rater_id FROM assignments "
+                                "GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+            per_task = dict(con.execute(
+                "SELECT a.task_id, count(DISTINCT a.rater_id) FROM assignments a JOIN tasks t USING (task_id) "
+                "WHERE NOT t.is_gold GROUP BY ALL").fetchall())
+            gold = con.execute("SELECT count(*), count(DISTINCT task_id) FROM assignments JOIN tasks USING (task_id) "
+                               "WHERE is_gold").fetchone()
+        assert twice == 0
+        assert len(per_task) == report.n_tasks and set(per_task.values()) == {3}  # every task, exactly overlap raters
+        assert gold == (len(raters) * report.n_gold, report.n_gold)  # gold goes to every rater once
+        assert all(store.rater_progress(r).open == 0 for r in raters)
+
+
+def test_a_reopened_store_sees_writes_made_while_it_was_closed(tmp_path):
+    path = tmp_path / "judgments.duckdb"
+    with open_store(path) as store:
+        seed_store(store)
+        store.build_task_pool("qs", ["A"], k=1, overlap=1, seed=1)
+        first = store.assign_next("r1")  # the queue is loaded
+    con = duckdb.connect(str(path))  # another program judges every task meanwhile
+    con.execute("INSERT INTO judgments SELECT 100 + task_id, task_id, 'r2', 1, mode, 1.0, NULL, is_gold, now() FROM tasks")
+    con.close()
+    with open_store(path) as store:
+        assert store.assign_next("r3") is None
+        assert store.rater_progress("r1").open == 0 and store.rater_progress("r2").done == 3
+        assert first is not None
+
+
+def test_a_refused_label_writes_nothing_and_a_new_rater_can_label(seeded):
+    seeded.build_task_pool("qs", ["A"], k=1, overlap=1, seed=1)
+    first = seeded.assign_next("r1")
+    with pytest.raises(UnknownNameError, match="unknown rater id 'nobody'"):
+        seeded.record_judgment_and_assign_next(first.task_id, "nobody", 1, seconds_spent=1.0)
+    with pytest.raises(UnknownNameError, match="unknown task id 999"):
+        seeded.record_judgment(999, "r1", 1, seconds_spent=1.0)
+    assert seeded.count_rows("judgments") == 0 and seeded.count_rows("assignments") == 1
+    seeded.add_rater("late", "Late")  # added after the queue was loaded
+    judgment, upcoming = seeded.record_judgment_and_assign_next(first.task_id, "late", 4, seconds_spent=1.0)
+    assert (judgment.rater_id, judgment.judgment_id) == ("late", 1) and upcoming.task_id != first.task_id
+    assert seeded.rater_progress("late").done == 1
+
+
+def test_a_label_session_shows_the_next_task_from_the_same_write(seeded):
+    seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=1, seed=1)
+    session = LabelSession("r1", "graded")
+    first = session.show(seeded)
+    expected_next = sql_next(seeded, "r1", "graded")  # first is held by r1, so the next is the SQL's next
+    session.submit(seeded, 3)
+    assert session.current.task_id == expected_next and seeded.count_rows("assignments") == 2
+    assert session.undo(seeded) and session.current.task_id == first.task_id  # the next one waits
+    session.submit(seeded, 1)  # re-judged; the waiting task comes back, nothing new assigned
+    assert session.show(seeded).task_id == expected_next and seeded.count_rows("assignments") == 2
