@@ -122,8 +122,10 @@ class _Catalog:
 def held_out_ids(catalog_dir: Path, holdout_fraction: float = HOLDOUT_FRACTION) -> set[str]:
     """Items outside the sample model's training split, by the function that made the split."""
     from engine.models.training.pairs import load_pairs
+    from sample_data.workspace_vocabulary import fashion_vocabulary
 
-    return {p.item_id for p in load_pairs(Path(catalog_dir), holdout_fraction=holdout_fraction) if p.held_out}
+    pairs = load_pairs(Path(catalog_dir), fashion_vocabulary(), holdout_fraction=holdout_fraction)
+    return {p.item_id for p in pairs if p.held_out}
 
 
 def scene_boxes(catalog_dir: Path) -> list[tuple[str, tuple[int, int, int, int], str]]:

@@ -91,13 +91,15 @@ def _forked_workers(workers: int):
             yield pool
 
 
-def _prepare_out(out: Path, overwrite: bool) -> None:
+def prepare_out(out: Path, overwrite: bool, outputs: Sequence[str] = OUTPUTS) -> None:
+    """Make `out` ready for a generated catalog: refuse a non-empty folder unless `overwrite`, and then remove only
+    the generator's own `outputs`, never the user's other files."""
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file; give a folder path")
     if out.exists() and any(out.iterdir()):
         if not overwrite:
             raise ValueError(f"--out {out} is not empty; pass --force to overwrite it, or choose another folder")
-        for name in OUTPUTS:  # remove only what we write, never the user's other files
+        for name in outputs:
             target = out / name
             if target.is_dir():
                 shutil.rmtree(target)
@@ -121,7 +123,7 @@ def generate_sample(
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
     out = Path(out)
-    _prepare_out(out, overwrite)
+    prepare_out(out, overwrite)
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     vocab = load_vocabulary()

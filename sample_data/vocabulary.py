@@ -1,4 +1,4 @@
-"""The sample catalog's attribute vocabulary, loaded from `vocabulary.toml`."""
+"""A sample catalog's attribute vocabulary, loaded from a `vocabulary.toml` (fashion's beside this file)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ VOCABULARY_PATH = Path(__file__).with_name("vocabulary.toml")
 
 @dataclass(frozen=True)
 class Value:
-    """One attribute value with its prior weight and the words used for it in text."""
+    """One attribute value with its prior weight and the words used for it in text (its own name first)."""
 
     name: str
     weight: float
@@ -26,6 +26,7 @@ class Family:
 
     name: str
     values: tuple[Value, ...]
+    visible: bool = False  # drawn by the renderer, so readable off the image
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -62,21 +63,27 @@ class Vocabulary:
         except KeyError:
             raise KeyError(f"unknown attribute family {name!r}; known families are {', '.join(self.families)}") from None
 
+    def forms(self, family: str, value: str) -> tuple[str, ...]:
+        """The words used in text for `value` of `family`, its canonical name first."""
+        return self.family(family).value(value).synonyms
 
-def parse_vocabulary(data: dict, source: str = "<vocabulary>") -> Vocabulary:
-    """Build and check a Vocabulary from parsed TOML."""
+
+def _value(v: dict, family: str, source: str) -> Value:
+    synonyms = tuple(v.get("synonyms", [v["name"]]))
+    if synonyms[0] != v["name"]:  # the first synonym is the canonical name
+        raise ValueError(f"{source}: {family} value {v['name']!r} must list its own name first in synonyms, "
+                         f"got {synonyms[0]!r}")
+    return Value(v["name"], float(v["weight"]), synonyms, tuple(v["rgb"]) if "rgb" in v else None)
+
+
+def parse_vocabulary(data: dict, source: str = "<vocabulary>", min_values: int = 1) -> Vocabulary:
+    """Build and check a Vocabulary from parsed TOML; each family must have at least `min_values` values."""
     families: dict[str, Family] = {}
     for fname, body in data["families"].items():
-        values = tuple(
-            Value(
-                name=v["name"],
-                weight=float(v["weight"]),
-                synonyms=tuple(v.get("synonyms", [v["name"]])),
-                rgb=tuple(v["rgb"]) if "rgb" in v else None,
-            )
-            for v in body["values"]
-        )
-        families[fname] = Family(fname, values)
+        values = tuple(_value(v, fname, source) for v in body["values"])
+        if len(values) < min_values:
+            raise ValueError(f"{source}: family {fname!r} has {len(values)} value(s); give it at least {min_values}")
+        families[fname] = Family(fname, values, bool(body.get("visible", False)))
     order = list(families)
     affinities = []
     for i, rule in enumerate(data.get("affinity", [])):
@@ -92,16 +99,16 @@ def parse_vocabulary(data: dict, source: str = "<vocabulary>") -> Vocabulary:
                     f"{where}: {tf!r} is sampled before {wf!r}, so this rule could never apply; "
                     f"move the family or invert the rule"
                 )
-            for value in weights:
-                if value not in families[tf].names:
-                    raise ValueError(f"{where}: {tf} has no value {value!r}")
+            unknown = sorted(set(weights) - set(families[tf].names))
+            if unknown:
+                raise ValueError(f"{where}: {tf} has no value(s) {unknown}")
         affinities.append(Affinity(wf, wv, {k: dict(v) for k, v in rule["then"].items()}))
     return Vocabulary(families, tuple(affinities))
 
 
 @lru_cache(maxsize=None)
-def load_vocabulary(path: str | Path = VOCABULARY_PATH) -> Vocabulary:
-    """The sample vocabulary (cached; it is immutable)."""
+def load_vocabulary(path: str | Path = VOCABULARY_PATH, min_values: int = 1) -> Vocabulary:
+    """The vocabulary in the TOML file at `path`, fashion's by default (cached; it is immutable)."""
     path = Path(path)
     with path.open("rb") as fh:
-        return parse_vocabulary(tomllib.load(fh), str(path))
+        return parse_vocabulary(tomllib.load(fh), str(path), min_values)

@@ -75,13 +75,7 @@ def merge_by_item_text(support: Mapping[str, int], value_items: Mapping[str, set
         best = max(values[:rank], key=lambda u: (named[u], -values.index(u)), default=None)
         if best is not None and named[best] >= max(min_items, min_share * len(items)) and named[best] > named[value]:
             target[value] = best
-    out = {}
-    for value in values:
-        canonical = value
-        while canonical in target:
-            canonical = target[canonical]
-        out[value] = canonical
-    return out
+    return _resolve(values, target)
 
 
 def text_spellings(forms: Mapping[str, tuple[str, str]], texts: Mapping[str, str], max_words: int = 3) -> dict[str, tuple[str, str]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from sample_data.generate import prepare_out
 from sample_data.home.listing import write_home_listing
 from sample_data.home.render import render_home_item
 from sample_data.home.spec import sample_home_specs
@@ -47,21 +47,6 @@ def home_items_schema() -> pa.Schema:
     ])
 
 
-def _prepare_out(out: Path, overwrite: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out} is a file; give a folder path")
-    if out.exists() and any(out.iterdir()):
-        if not overwrite:
-            raise ValueError(f"--out {out} is not empty; pass --force to overwrite it, or choose another folder")
-        for name in OUTPUTS:  # remove only what we write, never the user's other files
-            target = out / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-    (out / IMAGES_DIR).mkdir(parents=True, exist_ok=True)
-
-
 def _csv_cell(value) -> str:
     if value is None:
         return ""
@@ -79,7 +64,7 @@ def generate_home_sample(
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
     out = Path(out)
-    _prepare_out(out, overwrite)
+    prepare_out(out, overwrite, OUTPUTS)
     t0 = time.perf_counter()
     vocab = load_home_vocabulary()
     specs = sample_home_specs(n, seed, vocab)

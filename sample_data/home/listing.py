@@ -18,7 +18,8 @@ import numpy as np
 
 from sample_data.dice import Dice, surface
 from sample_data.home.spec import HomeSpec
-from sample_data.home.vocabulary import HomeVocabulary, load_home_vocabulary
+from sample_data.home.vocabulary import load_home_vocabulary
+from sample_data.vocabulary import Vocabulary
 
 LISTING_WORDS_PATH = Path(__file__).with_name("listing_words.toml")
 LISTING_STREAM = 41
@@ -50,7 +51,7 @@ def _words() -> dict:
         return tomllib.load(fh)
 
 
-def _forms(d: Dice, vocab: HomeVocabulary, spec: HomeSpec) -> dict[str, str]:
+def _forms(d: Dice, vocab: Vocabulary, spec: HomeSpec) -> dict[str, str]:
     return {family: surface(d, vocab.forms(family, value)) for family, value in spec.attributes().items()}
 
 
@@ -86,7 +87,7 @@ def _fix_articles(text: str) -> str:
     return _A_BEFORE_VOWEL.sub(r"\1n ", text)
 
 
-def _title(d: Dice, vocab: HomeVocabulary, spec: HomeSpec) -> str | None:
+def _title(d: Dice, vocab: Vocabulary, spec: HomeSpec) -> str | None:
     w = _words()
     if d.chance(NO_TITLE_RATE):
         return None
@@ -104,7 +105,7 @@ def _title(d: Dice, vocab: HomeVocabulary, spec: HomeSpec) -> str | None:
     return _recase(d, title)
 
 
-def _description(d: Dice, vocab: HomeVocabulary, spec: HomeSpec) -> str:
+def _description(d: Dice, vocab: Vocabulary, spec: HomeSpec) -> str:
     w = _words()["descriptions"]
     if d.chance(USELESS_DESCRIPTION_RATE):
         return d.pick(w["useless"])
@@ -116,7 +117,7 @@ def _description(d: Dice, vocab: HomeVocabulary, spec: HomeSpec) -> str:
     return _typo(d, text) if d.chance(TYPO_RATE) else text
 
 
-def _tags(d: Dice, vocab: HomeVocabulary, spec: HomeSpec) -> tuple[str, ...]:
+def _tags(d: Dice, vocab: Vocabulary, spec: HomeSpec) -> tuple[str, ...]:
     generic = _words()["tags"]["generic"]
     tags = [surface(d, vocab.forms(family, getattr(spec, family))).lower()
             for family, rate in TAG_RATES.items() if d.chance(rate)]
@@ -136,7 +137,7 @@ def _price(d: Dice, spec: HomeSpec) -> float:
     return round(max(price, 1.0), 2)
 
 
-def write_home_listing(spec: HomeSpec, vocab: HomeVocabulary | None = None) -> HomeListing:
+def write_home_listing(spec: HomeSpec, vocab: Vocabulary | None = None) -> HomeListing:
     """The merchant listing of one item, drawn from its seed."""
     vocab = vocab or load_home_vocabulary()
     d = Dice(np.random.default_rng([spec.seed, LISTING_STREAM]))

@@ -10,7 +10,8 @@ from PIL import Image, ImageFilter
 from sample_data.home.shapes import draw_silhouette
 from sample_data.home.spec import HomeSpec
 from sample_data.home.textures import F32, material_look
-from sample_data.home.vocabulary import HomeVocabulary, load_home_vocabulary
+from sample_data.home.vocabulary import load_home_vocabulary
+from sample_data.vocabulary import Vocabulary
 
 IMAGE_SIZE = 256
 MIN_SIZE = 64
@@ -45,7 +46,7 @@ def _floor_shadow(mask: np.ndarray) -> np.ndarray:
     return np.asarray(blurred, dtype=F32) / 255 * F32(0.35)
 
 
-def render_home_item(spec: HomeSpec, size: int = IMAGE_SIZE, vocab: HomeVocabulary | None = None) -> RenderedItem:
+def render_home_item(spec: HomeSpec, size: int = IMAGE_SIZE, vocab: Vocabulary | None = None) -> RenderedItem:
     """The catalog image of `spec`: deterministic in spec.seed, `size` x `size` RGB."""
     if not isinstance(size, int) or size < MIN_SIZE:
         raise ValueError(f"size must be an int of at least {MIN_SIZE} px, got {size!r}")

@@ -18,7 +18,8 @@ import numpy as np
 from sample_data.dice import Dice, surface
 from sample_data.home.listing import HomeListing
 from sample_data.home.spec import HomeSpec
-from sample_data.home.vocabulary import HomeVocabulary, load_home_vocabulary
+from sample_data.home.vocabulary import load_home_vocabulary
+from sample_data.vocabulary import Vocabulary
 
 VLM_WORDS_PATH = Path(__file__).with_name("vlm_words.toml")
 VLM_STREAM = 51
@@ -41,12 +42,12 @@ def _vlm_words() -> dict:
         return tomllib.load(fh)
 
 
-def _form(d: Dice, vocab: HomeVocabulary, family: str, value: str) -> str:
+def _form(d: Dice, vocab: Vocabulary, family: str, value: str) -> str:
     form = surface(d, vocab.forms(family, value))
     return form.capitalize() if d.chance(CAPITALIZED_RATE) else form
 
 
-def _family_pairs(d: Dice, vocab: HomeVocabulary, family: str, value: str, recall: float) -> list[dict]:
+def _family_pairs(d: Dice, vocab: Vocabulary, family: str, value: str, recall: float) -> list[dict]:
     """The pairs reported for one family: maybe none, maybe a wrong value, maybe two forms."""
     w = _vlm_words()
     if not d.chance(recall):
@@ -64,7 +65,7 @@ def _family_pairs(d: Dice, vocab: HomeVocabulary, family: str, value: str, recal
 
 
 def home_vlm_attributes(spec: HomeSpec, listing: HomeListing, one_off: bool = False,
-                        vocab: HomeVocabulary | None = None) -> list[dict]:
+                        vocab: Vocabulary | None = None) -> list[dict]:
     """The raw key-value pairs a VLM would return for one item; `one_off` adds the key no other item has."""
     vocab = vocab or load_home_vocabulary()
     w = _vlm_words()

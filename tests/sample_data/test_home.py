@@ -74,6 +74,10 @@ def test_the_room_family_is_one_fashion_lacks(rows):
     assert "room" in VOCAB.families and len({r["room"] for r in rows}) >= 4
 
 
+def test_the_drawn_families_are_marked_visible():
+    assert [f.name for f in VOCAB.families.values() if f.visible] == ["category", "material", "color"]
+
+
 def test_the_mean_colour_of_each_object_is_its_colour(catalog, rows):
     """Over the object's pixels of the saved JPEG, the nearest palette colour is the true one."""
     specs = {s.item_id: s for s in sample_home_specs(N, SEED)}
@@ -175,7 +179,7 @@ def test_titles_name_values_by_their_surface_forms():
         for family, truth in spec.attributes().items():
             for value in VOCAB.families[family].values:
                 if value.name != truth:
-                    forms = [f for f in value.forms if not any(_mentions(f, t) for t in VOCAB.forms(family, truth))]
+                    forms = [f for f in value.synonyms if not any(_mentions(f, t) for t in VOCAB.forms(family, truth))]
                     assert not any(_mentions(title, f) for f in forms), f"{title!r} names {family} {value.name}"
 
 

@@ -91,3 +91,23 @@ def test_vocabulary_rejects_unknown_values():
     }
     with pytest.raises(ValueError, match="mauve"):
         parse_vocabulary(data)
+
+
+def test_vocabulary_reads_visible_flags_and_forms_canonical_name_first():
+    red = {"name": "red", "weight": 1, "synonyms": ["red", "scarlet"]}
+    data = {"families": {"color": {"visible": True, "values": [red]},
+                         "room": {"values": [{"name": "kitchen", "weight": 1}]}}}
+    vocab = parse_vocabulary(data)
+    assert vocab.family("color").visible and not vocab.family("room").visible
+    assert vocab.forms("color", "red") == ("red", "scarlet") and vocab.forms("room", "kitchen") == ("kitchen",)
+    red["synonyms"] = ["scarlet", "red"]
+    with pytest.raises(ValueError, match="'red' must list its own name first in synonyms, got 'scarlet'"):
+        parse_vocabulary(data)
+
+
+def test_vocabulary_can_require_two_values_per_family():
+    data = {"families": {"color": {"values": [{"name": "red", "weight": 1}, {"name": "blue", "weight": 1}]},
+                         "room": {"values": [{"name": "kitchen", "weight": 1}]}}}
+    assert parse_vocabulary(data).family_names == ("color", "room")
+    with pytest.raises(ValueError, match="family 'room' has 1 value"):
+        parse_vocabulary(data, min_values=2)
