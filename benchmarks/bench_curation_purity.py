@@ -1,0 +1,60 @@
+"""Curation against a generated catalog's truth, in any domain: values per family and their purity.
+
+    python benchmarks/bench_curation_purity.py --catalog /tmp/s1500
+    python benchmarks/bench_curation_purity.py --catalog /tmp/home600 --family-map "product type=category" --merge-contained
+
+Curates the catalog's `vlm_attributes.jsonl` as `workbench attributes curate` does (items' titles,
+descriptions and tags as texts, MiniLM for clustering), then, per learned family: how many values it keeps
+against the number of true values its items carry, and the purity of the curated attributes (over every
+curated (item, family, value), the share whose value's items mostly carry the same true value: a value that
+mixes two true values lowers it). `--family-map LEARNED=TRUTH` names a truth column for a learned family whose
+name differs (the home sample's VLM calls its product type "product type", the truth column is "category").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a checkout without installing
+
+
+def main(argv=None) -> int:
+    import pyarrow.parquet as pq
+
+    from engine.attributes.curate import CurationSettings, curate, curated_attributes
+    from engine.attributes.extract import read_raw
+    from engine.models.text_encoder import load_text_encoder
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalog", type=Path, required=True, help="a generated catalog folder")
+    parser.add_argument("--family-map", default="", help="LEARNED=TRUTH,... for families named otherwise")
+    parser.add_argument("--merge-contained", action="store_true", help="turn on the contained-value stage")
+    parser.add_argument("--no-cooccurrence", action="store_true", help="turn off the co-occurrence stage")
+    args = parser.parse_args(argv)
+    fmap = dict(pair.split("=", 1) for pair in args.family_map.split(",") if pair)
+    rows = pq.read_table(args.catalog / "items.parquet").to_pylist()
+    truth = {r["item_id"]: r for r in rows}
+    texts = {r["item_id"]: " ".join([r["title"] or "", r["description"] or "", *(r["tags"] or [])]) for r in rows}
+    raw = list(read_raw(args.catalog / "vlm_attributes.jsonl"))
+    settings = CurationSettings(contained=args.merge_contained,
+                                cooccurrence_share=0.0 if args.no_cooccurrence else CurationSettings().cooccurrence_share)
+    vocab = curate(raw, load_text_encoder().encode, settings, texts=texts)
+    carried: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for a in curated_attributes(raw, vocab):
+        true = truth.get(a.item_id, {}).get(fmap.get(a.family, a.family))
+        if isinstance(true, str):
+            carried[a.family][a.value][true] += 1
+    print(f"| family | values kept | true values | purity |\n|---|---:|---:|---:|")
+    for family, values in carried.items():
+        n = sum(sum(c.values()) for c in values.values())
+        pure = sum(max(c.values()) for c in values.values())
+        true_values = len({t for c in values.values() for t in c})
+        print(f"| {family} | {len(vocab.families.get(family, []))} | {true_values} | {pure / n:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
