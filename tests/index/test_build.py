@@ -145,6 +145,15 @@ def test_a_new_and_a_changed_item_ingested_into_an_indexed_catalog_are_embedded_
     after = rows(workspace, IMAGE_VEC, TEXT_VEC, "enriched_text")
     assert len(after["brand-new-item"][IMAGE_VEC]) == 512 and len(after["brand-new-item"][TEXT_VEC]) == 384
     assert "a changed title" in after[changed_id]["enriched_text"]
+    # and search finds them: the new item by its image vector, the changed one by a word of its new title
+    from engine.pipeline.context import SearchContext
+
+    context = SearchContext.open(workspace, clip, text)
+    new_vector = context.item_vector("brand-new-item")
+    # (its image is row 0's, so the two tie at the top)
+    assert "brand-new-item" in [hit.item_id for hit in context.searcher(IMAGE_VEC).search(new_vector, 2)]
+    hits = open_items_table(workspace).search("changed", query_type="fts", fts_columns="enriched_text").limit(5)
+    assert changed_id in hits.to_arrow().column("item_id").to_pylist()
 
 
 def test_a_new_vocabulary_re_reads_the_catalog_attribute_column_without_models(workspace):
