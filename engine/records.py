@@ -68,8 +68,10 @@ class Candidate:
 
     item_id: str
     sources: list[Source] = field(default_factory=list)
-    attributes: dict[str, str] = field(default_factory=dict)  # family -> value of the item
-    attribute_confidence: dict[str, float] = field(default_factory=dict)  # family -> confidence, 0..1
+    # family -> value the engine reads at or above its calibrated threshold: only these boost and fill
+    attributes: dict[str, str] = field(default_factory=dict)
+    attribute_confidence: dict[str, float] = field(default_factory=dict)  # family -> confidence, 0..1, every reading
+    uncertain_attributes: dict[str, str] = field(default_factory=dict)  # family -> value read below the threshold
     features: dict[str, float] = field(default_factory=dict)  # image_sim, text_sim, engagement, relevance
 
 
@@ -95,6 +97,8 @@ class Result:
     score: float
     breakdown: ScoreBreakdown
     sources: tuple[Source, ...]
-    attributes: dict[str, str]
+    attributes: dict[str, str]  # the engine's confident readings (Candidate.attributes), never the catalog's own
     filled: bool = False  # placed in the top 8 by attribute fill rather than by score
     rank_before: int | None = None  # position before reranking (RRF of the CG ranks; see pre_rerank_ranks)
+    attribute_confidence: dict[str, float] = field(default_factory=dict)  # family -> confidence of each reading
+    uncertain_attributes: dict[str, str] = field(default_factory=dict)  # readings below the threshold (no boost)

@@ -21,8 +21,12 @@ from eval.measures import (
     known_measures,
     parse_measure,
 )
+from eval.comparison_method import ComparisonMethod
+from eval.comparison_table import SIGNIFICANT, comparison_frame
+from eval.multiple_testing import DEFAULT_ALPHA, HOLM, holm_adjust, holm_reject
 from eval.ranking import RankedGrades, rank_grades
-from eval.report import ALL, ConfigSummary, MeasureComparison, Report, build_report
+from eval.rater_table import rater_comments, rater_table
+from eval.report import ALL, DEFAULT_SEED, ConfigSummary, MeasureComparison, Report, build_report
 from eval.significance import (
     DEFAULT_RESAMPLES,
     PairedComparison,
@@ -31,6 +35,7 @@ from eval.significance import (
     compare_paired,
     randomization_p,
 )
+from eval.store_report import ReportRequest, report_from_store
 from eval.trec import (
     TREC_MEASURES,
     TrecEvaluation,
@@ -47,9 +52,13 @@ from eval.trec import (
 __all__ = [
     "AGGREGATIONS",
     "ALL",
+    "ComparisonMethod",
     "ConfigSummary",
+    "DEFAULT_ALPHA",
     "DEFAULT_MEASURES",
     "DEFAULT_RESAMPLES",
+    "DEFAULT_SEED",
+    "HOLM",
     "MEASURES",
     "Measure",
     "MeasureComparison",
@@ -57,6 +66,8 @@ __all__ = [
     "PairedComparison",
     "RankedGrades",
     "Report",
+    "ReportRequest",
+    "SIGNIFICANT",
     "TREC_MEASURES",
     "TrecEvaluation",
     "TrecFormatError",
@@ -67,21 +78,27 @@ __all__ = [
     "build_report",
     "cohen_kappa_quadratic",
     "compare_paired",
+    "comparison_frame",
     "compute",
     "evaluate_trec",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "gold_accuracy",
+    "holm_adjust",
+    "holm_reject",
     "known_measures",
     "krippendorff_alpha",
     "krippendorff_alpha_ordinal_from_counts",
     "pairwise_cohen_kappa",
     "parse_measure",
+    "randomization_p",
     "rank_grades",
     "rater_bias",
-    "randomization_p",
+    "rater_comments",
+    "rater_table",
     "read_qrels",
     "read_run",
+    "report_from_store",
     "trec_measure",
     "trec_order",
     "write_qrels",

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from eval.aggregate import aggregate_judgments
-from eval.measures import LOW_COVERAGE, compute, parse_measure
+from eval.comparison_method import ComparisonMethod
+from eval.measures import LOW_COVERAGE, compute, parse_measure, spec_of
 from eval.measures.judged import judged_at_k, judged_counts
 from eval.ranking import rank_grades
+from eval.multiple_testing import DEFAULT_ALPHA, holm_adjust
 from eval.significance import DEFAULT_RESAMPLES, PairedComparison, compare_paired
 
 ALL = "all"  # the group of every query, beside one group per query type
 RUN_COLUMNS = ("config_name", "query_id", "item_id", "rank")
+DEFAULT_SEED = 0  # of the bootstrap and permutation draws, in the app and the CLI alike
+CONFIDENCE = 0.95  # of every bootstrap interval
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,19 @@ class MeasureComparison:
     candidate: str
     result: PairedComparison
     judged_fraction: float  # judged share of both configs' compared top-k results (whole runs without a cutoff)
+    p_adjusted: float = float("nan")  # Holm-adjusted over every comparison of the report
+    significant: bool = False  # p_adjusted <= the report's alpha
 
     @property
     def low_coverage(self) -> bool:
         return bool(self.judged_fraction < LOW_COVERAGE)
+
+    def describe(self) -> str:
+        """The delta, its CI, raw and Holm-adjusted p, and `*` when significant after the correction."""
+        if self.result.n_queries == 0:
+            return self.result.describe()
+        adjusted = "n/a" if math.isnan(self.p_adjusted) else f"{self.p_adjusted:.4f}"
+        return f"{self.result.describe()} p_holm={adjusted}{' *' if self.significant else ''}"
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,16 @@ class Report:
     skipped: dict[str, int]  # config -> queries of its run without any judgment (not evaluated)
     warnings: tuple[str, ...]
     per_query: pd.DataFrame = field(repr=False)  # config, query_id, query_type, one column per measure
+    alpha: float = DEFAULT_ALPHA  # family-wise error rate of the Holm correction across `comparisons`
+    confidence: float = CONFIDENCE  # of the bootstrap intervals
+    binary_labels: bool = False  # judged 0/1: relevance_level is 1 whatever was asked
+
+    @property
+    def method(self) -> ComparisonMethod:
+        """How the comparisons were computed, for the sentences shown beside them."""
+        level_measures = tuple(m for m in self.measures if spec_of(parse_measure(m)).uses_level)
+        return ComparisonMethod(self.confidence, self.resamples, self.seed, self.alpha, len(self.comparisons),
+                                self.relevance_level, self.binary_labels, level_measures, self.aggregate)
 
     def summary(self, config: str, group: str = ALL) -> ConfigSummary:
         for item in self.summaries:
@@ -95,10 +118,12 @@ class Report:
                 {"group": c.group, "measure": c.measure, "baseline": c.baseline, "candidate": c.candidate,
                  "mean_delta": _json(c.result.mean_delta), "ci_low": _json(c.result.ci_low),
                  "ci_high": _json(c.result.ci_high), "p_value": _json(c.result.p_value),
+                 "p_adjusted": _json(c.p_adjusted), "significant": c.significant,
                  "n_queries": c.result.n_queries, "judged_fraction": _json(c.judged_fraction),
                  "low_coverage": c.low_coverage}
                 for c in self.comparisons
             ],
+            "method": self.method.to_dict() if self.comparisons else None,
             "skipped_queries": dict(self.skipped),
             "warnings": list(self.warnings),
         }
@@ -118,7 +143,7 @@ class Report:
                 row = [group, measure, *(_fmt(summaries[c].means[measure]) for c in self.configs)]
                 if two:
                     comparison = comparisons[group, measure]
-                    cell = comparison.result.describe()
+                    cell = comparison.describe()
                     if comparison.low_coverage:
                         cell += f"  (!) only {comparison.judged_fraction:.0%} judged"
                     row.append(cell)
@@ -134,6 +159,8 @@ class Report:
             "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
         ]
         lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+        if two:
+            lines += self.method.lines()
         skipped = {c: n for c, n in self.skipped.items() if n}
         if skipped:
             lines.append("skipped (in the run, no judgments at all): "
@@ -186,15 +213,18 @@ def check_relevance_level(level: float) -> float:
 
 def build_report(runs: pd.DataFrame, judgments: pd.DataFrame, *, configs: Sequence[str],
                  measures: Sequence[str], aggregate: str = "mean", relevance_level: float = 3,
-                 seed: int = 0, resamples: int = DEFAULT_RESAMPLES) -> Report:
+                 seed: int = DEFAULT_SEED, resamples: int = DEFAULT_RESAMPLES, alpha: float = DEFAULT_ALPHA) -> Report:
     """Every measure per config and per query type (plus "all"); for two configs, their paired comparison.
 
     `runs` has the store's run_results_frame() columns, `judgments` its judgments_frame() columns.
     Raters are aggregated per (query, item) by `aggregate`; a graded result is relevant when its
     grade >= relevance_level (binary labels: >= 1). Queries of a run without any judgment are skipped
     and counted; the comparison uses the queries both configs ran (the first config is the baseline).
+    Holm's correction spans every comparison (all groups and measures) at family-wise level `alpha`.
     """
     check_relevance_level(relevance_level)
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, e.g. 0.05; got {alpha!r}")
     configs = [str(c) for c in configs]
     if not configs:
         raise ValueError("no configs given; name one or two, e.g. --configs baseline,candidate")
@@ -212,6 +242,9 @@ def build_report(runs: pd.DataFrame, judgments: pd.DataFrame, *, configs: Sequen
     if unknown:
         raise ValueError(f"no run of config {', '.join(map(repr, unknown))}; configs with runs: "
                          f"{', '.join(known) or 'none (record runs first)'}")
+    if judgments.empty:
+        raise ValueError(f"there are no judgments to evaluate {', '.join(configs)} with; label some results first "
+                         "(workbench app), or check --query-set and --mode")
     level = _effective_level(judgments, relevance_level)
     grades = aggregate_judgments(judgments, aggregate)
     judged_queries = set(pd.unique(grades["query_id"].astype(str)))
@@ -266,8 +299,18 @@ def build_report(runs: pd.DataFrame, judgments: pd.DataFrame, *, configs: Sequen
         if len(configs) == 2:
             comparisons += _compare(group, configs, per_config, counts, parsed, names, seed, resamples)
     per_query = pd.concat(per_config.values(), ignore_index=True)
+    comparisons = _holm(comparisons, alpha)
+    binary = "mode" in judgments.columns and set(judgments["mode"].astype(str)) == {"binary"}
     return Report(tuple(configs), tuple(names), aggregate, level, int(seed), int(resamples), groups,
-                  tuple(summaries), tuple(comparisons), skipped, tuple(warnings), per_query)
+                  tuple(summaries), tuple(comparisons), skipped, tuple(warnings), per_query, float(alpha),
+                  CONFIDENCE, binary)
+
+
+def _holm(comparisons: list[MeasureComparison], alpha: float) -> list[MeasureComparison]:
+    """The comparisons with their Holm-adjusted p-values across the whole table, and significance at alpha."""
+    adjusted = holm_adjust([c.result.p_value for c in comparisons])
+    return [replace(c, p_adjusted=float(a), significant=bool(not math.isnan(a) and a <= alpha))
+            for c, a in zip(comparisons, adjusted)]
 
 
 def _compare(group, configs, per_config, counts, parsed, names, seed, resamples) -> list[MeasureComparison]:
@@ -281,11 +324,12 @@ def _compare(group, configs, per_config, counts, parsed, names, seed, resamples)
     results: dict[str, PairedComparison] = {}
     complete = [i for i in range(len(names)) if not np.isnan(deltas[i]).any()]
     if complete:  # one call: the measures share their resamples
-        for i, result in zip(complete, compare_paired(deltas[complete], resamples=resamples, seed=seed)):
+        for i, result in zip(complete, compare_paired(deltas[complete], resamples=resamples, confidence=CONFIDENCE,
+                                                      seed=seed)):
             results[names[i]] = result
     for i in set(range(len(names))) - set(complete):  # e.g. relevance@k, undefined where nothing is judged
         row = deltas[i][~np.isnan(deltas[i])]
-        results[names[i]] = compare_paired(row, resamples=resamples, seed=seed)[0]
+        results[names[i]] = compare_paired(row, resamples=resamples, confidence=CONFIDENCE, seed=seed)[0]
     out = []
     for measure, name in zip(parsed, names):
         judged = shown = 0

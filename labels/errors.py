@@ -39,6 +39,10 @@ class ConflictError(ValueError):
     """A record with this id already exists with different content; stored records never change silently."""
 
 
+class RaterRemovedError(ValueError):
+    """A removed rater asked for a task: removed raters get none (their judgments stay)."""
+
+
 class QrelsOverlapError(ValueError):
     """Imported qrels name queries of another query set; they are kept apart unless merged explicitly."""
 

@@ -9,14 +9,16 @@ from labels.dataframes import query_frame
 from labels.queries import require_query_set
 from labels.scales import check_mode
 
-JUDGMENT_COLUMNS = ("query_id", "query_type", "item_id", "rater_id", "simulated", "mode", "label", "seconds_spent", "judged_at")
+JUDGMENT_COLUMNS = ("query_id", "query_type", "item_id", "rater_id", "simulated", "mode", "label", "seconds_spent",
+                    "judged_at", "comment", "gold")
 GOLD_COLUMNS = ("rater_id", "task_id", "query_id", "item_id", "mode", "label", "expected_label")
 
 
 def judgments_frame(
-    con: duckdb.DuckDBPyConnection, *, include_simulated: bool, mode: str | None, query_set: str | None
+    con: duckdb.DuckDBPyConnection, *, include_simulated: bool, mode: str | None, query_set: str | None,
+    include_gold: bool = False,
 ) -> pd.DataFrame:
-    """The latest judgment per (task, rater), gold tasks excluded, one row each (JUDGMENT_COLUMNS)."""
+    """The latest judgment per (task, rater), one row each (JUDGMENT_COLUMNS); gold tasks only if include_gold."""
     if mode is not None:
         check_mode(mode)
     if query_set is not None:
@@ -25,18 +27,19 @@ def judgments_frame(
         con,
         """
         SELECT t.query_id, q.query_type, t.item_id, j.rater_id, r.simulated, j.mode,
-               j.label::BIGINT AS label, j.seconds_spent, j.judged_at
+               j.label::BIGINT AS label, j.seconds_spent, j.judged_at, j.comment, t.is_gold AS gold
         FROM latest_judgments j
         JOIN tasks t USING (task_id)
         JOIN queries q ON q.query_id = t.query_id
         JOIN raters r ON r.rater_id = j.rater_id
-        WHERE NOT t.is_gold
+        WHERE ($include_gold OR NOT t.is_gold)
           AND ($include_simulated OR NOT r.simulated)
           AND ($mode IS NULL OR j.mode = $mode)
           AND ($query_set IS NULL OR q.query_set = $query_set)
         ORDER BY t.query_id, t.item_id, j.mode, j.rater_id
         """,
-        {"include_simulated": bool(include_simulated), "mode": mode, "query_set": query_set},
+        {"include_simulated": bool(include_simulated), "mode": mode, "query_set": query_set,
+         "include_gold": bool(include_gold)},
     )
 
 

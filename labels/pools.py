@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from labels.errors import ConflictError, EmptyQuerySetError, NoRunsError, UnknownNameError, name_list
 from labels.queries import require_query, require_query_set
-from labels.raters import require_rater
+from labels.raters import is_removed, removed_error, require_rater
 from labels.records import GoldAnswer, PoolReport, Task
 from labels.runs import latest_results_for_pool, next_id, require_config_names
 from labels.scales import check_label, check_mode
@@ -253,6 +253,8 @@ def assign_next(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, now
     """
     check_mode(mode)
     require_rater(con, rater_id)
+    if is_removed(con, rater_id):
+        raise removed_error(rater_id)
     row = con.execute(
         _NEXT_TASK, {"rater_id": rater_id, "mode": mode, "fresh_since": now - ASSIGNMENT_TTL}
     ).fetchone()
@@ -265,14 +267,21 @@ def assign_next(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, now
     return task
 
 
+def check_active_queued(con: duckdb.DuckDBPyConnection, queue: TaskQueue, rater_id: str) -> None:
+    """The rater exists and was not removed (RaterRemovedError), asked of the in-memory queue."""
+    if not isinstance(rater_id, str) or rater_id not in queue.raters:
+        require_rater(con, rater_id)  # raises, naming the known ids; else a rater added since the queue was loaded
+        queue.raters.add(rater_id)
+    if rater_id in queue.removed:
+        raise removed_error(rater_id)
+
+
 def assign_next_queued(
     con: duckdb.DuckDBPyConnection, queue: TaskQueue, rater_id: str, *, mode: str, now: datetime
 ) -> Task | None:
     """`assign_next` deciding from the in-memory queue (the caller's transaction keeps both in step); one INSERT."""
     check_mode(mode)
-    if not isinstance(rater_id, str) or rater_id not in queue.raters:
-        require_rater(con, rater_id)  # raises, naming the known ids; else a rater added since the queue was loaded
-        queue.raters.add(rater_id)
+    check_active_queued(con, queue, rater_id)
     task = queue.next_task(rater_id, mode, now - ASSIGNMENT_TTL)
     if task is None:
         return None
@@ -296,3 +305,38 @@ def select_task(con: duckdb.DuckDBPyConnection, task_id: object) -> Task:
             f"unknown task id {task_id!r}; {known}. Tasks come from build_task_pool(...) and are handed out by assign_next(...)"
         )
     return Task(*row)
+
+
+POOL_PROGRESS_COLUMNS = (
+    "pool_id", "query_set", "config_names", "mode", "k", "overlap", "gold_rate", "created_at",
+    "tasks",  # regular tasks in the pool
+    "tasks_done",  # of which judged by at least the pool's overlap of distinct raters
+    "judgments",  # distinct (task, rater) judgments of its regular tasks, each task counted up to the overlap
+    "judgments_wanted",  # tasks x overlap
+    "gold_tasks",  # gold tasks mixed in (each goes to every rater once, so they have no "wanted")
+)
+
+# A task shared with an earlier pool counts its judgments in both (tasks, and so judgments, are reused).
+_POOL_PROGRESS = """
+    WITH judges AS (SELECT task_id, count(DISTINCT rater_id) AS n FROM judgments GROUP BY task_id)
+    SELECT p.pool_id, p.query_set, p.config_names, p.mode, p.k, p.overlap, p.gold_rate, p.created_at,
+           count(pt.task_id) FILTER (WHERE pt.overlap IS NOT NULL) AS tasks,
+           count(pt.task_id) FILTER (WHERE pt.overlap IS NOT NULL AND coalesce(j.n, 0) >= pt.overlap) AS tasks_done,
+           coalesce(sum(least(coalesce(j.n, 0), pt.overlap)) FILTER (WHERE pt.overlap IS NOT NULL), 0) AS judgments,
+           coalesce(sum(pt.overlap), 0) AS judgments_wanted,
+           count(pt.task_id) FILTER (WHERE pt.overlap IS NULL) AS gold_tasks
+    FROM pools p
+    LEFT JOIN pool_tasks pt USING (pool_id)
+    LEFT JOIN judges j USING (task_id)
+    GROUP BY ALL
+    ORDER BY p.pool_id
+"""
+
+
+def pool_progress_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every pool with its settings and how far its raters are: the columns of POOL_PROGRESS_COLUMNS."""
+    frame = con.execute(_POOL_PROGRESS).df()
+    frame["config_names"] = [", ".join(json.loads(names)) for names in frame["config_names"]]
+    for column in ("tasks", "tasks_done", "judgments", "judgments_wanted", "gold_tasks"):
+        frame[column] = frame[column].astype("int64")
+    return frame[list(POOL_PROGRESS_COLUMNS)]

@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 
 from labels.auth import hash_password, verify_password
-from labels.errors import ConflictError, UnknownNameError, name_list
+from labels.errors import ConflictError, RaterRemovedError, UnknownNameError, name_list
 from labels.records import ROLES, Rater
 
 _COLUMNS = "rater_id, name, role, simulated, created_at"
@@ -58,7 +58,6 @@ def insert_rater(
         raise ConflictError(
             f"rater id {rater_id!r} already exists (name {existing.name!r}, role {existing.role}, "
             f"simulated {existing.simulated}); choose another id"
-            + ("" if exist_ok else ", or pass exist_ok=True to reuse an identical rater")
         )
     credential = hash_password(password) if password is not None else None
     con.execute(
@@ -121,6 +120,14 @@ def remove_rater(con: duckdb.DuckDBPyConnection, rater_id: str, *, now: datetime
     con.execute("INSERT INTO rater_removals (rater_id, removed_at) VALUES (?, ?)", [rater.rater_id, now])
     con.execute("UPDATE raters SET credential_hash = NULL WHERE rater_id = ?", [rater.rater_id])
     return rater
+
+
+def removed_error(rater_id: str) -> RaterRemovedError:
+    """What a removed rater who asks for a task is told."""
+    return RaterRemovedError(
+        f"rater {rater_id!r} was removed by an admin and gets no more tasks (the judgments they made stay); "
+        "an admin can add them again under a new id"
+    )
 
 
 def is_removed(con: duckdb.DuckDBPyConnection, rater_id: str) -> bool:

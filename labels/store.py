@@ -23,7 +23,7 @@ import pandas as pd
 from labels import frames, judgments, pools, qrels, queries, rater_views, raters, runs
 from labels.clock import utc_now
 from labels.connection import connect_file, copy_for_snapshot, write_lock_for
-from labels.errors import ReadOnlyStoreError, StoreLockedError, StoreNotFoundError
+from labels.errors import RaterRemovedError, ReadOnlyStoreError, StoreLockedError, StoreNotFoundError
 from labels.guideline import select_guideline
 from labels.migrate import apply_migrations, check_schema_current
 from labels.records import ConfigRecord, GoldAnswer, Judgment, PoolReport, QueryRecord, QuerySet, Rater, RunResult, Task
@@ -202,7 +202,8 @@ class JudgmentStore:
     def assign_next(self, rater_id: str, *, mode: str = "graded") -> Task | None:
         """The next task for this rater, or None when none is left; a task is never given twice to the same rater.
 
-        Unjudged assignments count towards a task's overlap for `pools.ASSIGNMENT_TTL`.
+        Unjudged assignments count towards a task's overlap for `pools.ASSIGNMENT_TTL`. A removed rater gets
+        RaterRemovedError (a ValueError), not None: "no task left" would tell them to wait for more work.
         """
         with self._queue_write() as (con, queue):
             return pools.assign_next_queued(con, queue, rater_id, mode=mode, now=self.clock())
@@ -222,14 +223,22 @@ class JudgmentStore:
     ) -> tuple[Judgment, Task | None]:
         """`record_judgment` then `assign_next` in one transaction (one lock hold, one commit): a labeling step.
 
-        The judgment is committed before this returns, together with the assignment of the next task.
+        The judgment is committed before this returns, together with the assignment of the next task. A rater
+        removed while labeling keeps the label they just gave (it was work on a task they were given) and then
+        gets RaterRemovedError instead of a next task.
         """
         with self._queue_write() as (con, queue):
             now = self.clock()
             judgment = judgments.insert_judgment(
                 con, task_id, rater_id, label, seconds_spent=seconds_spent, comment=comment, now=now, queue=queue
             )
-            return judgment, pools.assign_next_queued(con, queue, rater_id, mode=mode, now=now)
+            removed = rater_id in queue.removed
+            next_task = None if removed else pools.assign_next_queued(con, queue, rater_id, mode=mode, now=now)
+        if removed:
+            raise RaterRemovedError(
+                f"rater {rater_id!r} was removed by an admin: the label just given was saved, and no further "
+                "task is given; ask an admin if this is a mistake")
+        return judgment, next_task
 
     def bulk_insert_judgments(self, frame: pd.DataFrame) -> int:
         """Append many judgments in one transaction, all rows checked first (for imports and benchmarks).
@@ -274,11 +283,14 @@ class JudgmentStore:
     # -- reads -----------------------------------------------------------------------------------
 
     def judgments_frame(
-        self, *, include_simulated: bool = True, mode: str | None = None, query_set: str | None = None
+        self, *, include_simulated: bool = True, mode: str | None = None, query_set: str | None = None,
+        include_gold: bool = False,
     ) -> pd.DataFrame:
-        """Latest judgment per (task, rater), gold excluded: query_id, query_type, item_id, rater_id, simulated, mode, label, seconds_spent, judged_at."""
+        """Latest judgment per (task, rater), gold left out unless include_gold: query_id, query_type, item_id,
+        rater_id, simulated, mode, label, seconds_spent, judged_at, comment, gold."""
         with self._read() as con:
-            return frames.judgments_frame(con, include_simulated=include_simulated, mode=mode, query_set=query_set)
+            return frames.judgments_frame(con, include_simulated=include_simulated, mode=mode, query_set=query_set,
+                                          include_gold=include_gold)
 
     def preferences_frame(self, query_set: str | None = None) -> pd.DataFrame:
         """Every blind side-by-side preference, oldest first: see labels.preferences.PREFERENCE_COLUMNS."""
@@ -296,6 +308,11 @@ class JudgmentStore:
         """Latest run per (config, query): config_name, config_hash, run_id, query_id, query_type, item_id, rank, score."""
         with self._read() as con:
             return runs.run_results_frame(con, config_names, query_set)
+
+    def pool_progress(self) -> pd.DataFrame:
+        """One row per task pool, oldest first, with its tasks judged and wanted: see pools.POOL_PROGRESS_COLUMNS."""
+        with self._read() as con:
+            return pools.pool_progress_frame(con)
 
     def configs(self) -> list[ConfigRecord]:
         """Every (name, hash) config that has been run."""

@@ -35,6 +35,8 @@ class TaskQueue:
     raters: set[str]  # rater ids known to exist (raters are never deleted)
     next_judgment_id: int
     next_assignment_id: int
+    # removed raters get no task; a removal is a plain write, which drops the queue, so a loaded queue is never behind
+    removed: set[str] = field(default_factory=set)
     judged_by: dict[int, set[str]] = field(default_factory=dict)  # task -> raters who judged it
     holds: dict[int, dict[str, datetime]] = field(default_factory=dict)  # task -> unjudged holder -> latest assignment
     seen: dict[str, set[int]] = field(default_factory=dict)  # rater -> tasks given to or judged by them
@@ -58,9 +60,10 @@ class TaskQueue:
         *,
         next_judgment_id: int,
         next_assignment_id: int,
+        removed: list[str] = (),
     ) -> TaskQueue:
         """A queue from rows: tasks, (task, overlap) per pool link, (task, rater) judged, (task, rater, at) given."""
-        queue = cls({t.task_id: t for t in tasks}, {}, set(raters), next_judgment_id, next_assignment_id)
+        queue = cls({t.task_id: t for t in tasks}, {}, set(raters), next_judgment_id, next_assignment_id, set(removed))
         for task_id, overlap in pooled:
             if overlap is None or (task_id in queue.wanted and queue.wanted[task_id] is None):
                 queue.wanted[task_id] = None
@@ -182,12 +185,14 @@ def load_task_queue(con: duckdb.DuckDBPyConnection) -> TaskQueue:
     judged = con.execute("SELECT DISTINCT task_id, rater_id FROM judgments").fetchall()
     assigned = con.execute("SELECT task_id, rater_id, max(assigned_at) FROM assignments GROUP BY ALL").fetchall()
     raters = [r[0] for r in con.execute("SELECT rater_id FROM raters").fetchall()]
+    removed = [r[0] for r in con.execute("SELECT rater_id FROM rater_removals").fetchall()]
     next_judgment, next_assignment = con.execute(
         "SELECT (SELECT coalesce(max(judgment_id), 0) + 1 FROM judgments), "
         "(SELECT coalesce(max(assignment_id), 0) + 1 FROM assignments)"
     ).fetchone()
     return TaskQueue.build(tasks, pooled, judged, assigned, raters,
-                           next_judgment_id=int(next_judgment), next_assignment_id=int(next_assignment))
+                           next_judgment_id=int(next_judgment), next_assignment_id=int(next_assignment),
+                           removed=removed)
 
 
 class QueueSlot:

@@ -14,9 +14,37 @@ RANK_BEFORE_HELP = ("Rank before reranking: the position in the candidate list t
                     "fusion: sum over the calls that found the item of 1 / (60 + its rank in that call).")
 
 
+CHIPS_HELP = ("Catalog: the attributes the catalog itself states for the item. Read: what the engine's model reads "
+              "off the item, with its confidence; only readings at or above the calibrated threshold boost and fill "
+              "(a grey reading with ? is below it and counts for nothing).")
+
+
 def attribute_chips(attributes: dict) -> str:
     """Attribute values as small grey badges."""
     return " ".join(f":gray-badge[{family}: {value}]" for family, value in attributes.items() if value)
+
+
+def _badge_text(text: str) -> str:
+    return str(text).replace("[", "(").replace("]", ")")
+
+
+def catalog_chips(attributes: dict) -> str:
+    """The catalog's own attributes as green badges."""
+    chips = [f":green-badge[{_badge_text(f)}: {_badge_text(v)}]" for f, v in attributes.items() if v]
+    return "Catalog " + (" ".join(chips) if chips else "*states none*")
+
+
+def reading_chips(result) -> str:
+    """The engine's readings with their confidence: violet when they count, grey with ? when below threshold."""
+    confidence = getattr(result, "attribute_confidence", {}) or {}
+
+    def conf(family: str) -> str:
+        return f" · {confidence[family]:.2f}" if family in confidence else ""
+
+    chips = [f":violet-badge[{_badge_text(f)}: {_badge_text(v)}{conf(f)}]" for f, v in result.attributes.items() if v]
+    chips += [f":gray-badge[{_badge_text(f)}: {_badge_text(v)}?{conf(f)}]"
+              for f, v in (getattr(result, "uncertain_attributes", {}) or {}).items() if v]
+    return "Read " + (" ".join(chips) if chips else "*nothing*")
 
 
 def cg_badges(sources) -> str:
@@ -63,9 +91,24 @@ def breakdown_markdown(result, weights) -> str:
     return "  \n".join(lines)
 
 
+def params_text(params: dict) -> str:
+    """A CG call's parameters as words: {"use_enriched": True, "alpha": 0.3} -> "use enriched, alpha 0.3"."""
+    words = []
+    for name, value in params.items():
+        name = str(name).replace("_", " ")
+        if isinstance(value, bool):
+            words.append(name if value else f"no {name}")
+        elif isinstance(value, float):
+            words.append(f"{name} {_num(value)}")
+        else:
+            words.append(f"{name} {value}")
+    return ", ".join(words)
+
+
 def sources_markdown(sources) -> str:
-    """Each CG call that retrieved the item, one per line: cg, params, its rank there and its score."""
-    return "  \n".join(f"{s.cg} {dict(s.params) or ''} #{s.rank} ({_num(s.score)})".replace("  ", " ") for s in sources)
+    """Each CG call that retrieved the item, one per line: cg, params in words, its rank there and its score."""
+    return "  \n".join(f"{s.cg}{f' ({params_text(s.params)})' if s.params else ''} #{s.rank} ({_num(s.score)})"
+                       for s in sources)
 
 
 def result_grid(response, workspace, items: dict, *, key: str, columns: int = 5, highlight: Collection[str] = (),
@@ -86,7 +129,8 @@ def result_grid(response, workspace, items: dict, *, key: str, columns: int = 5,
                     continue
                 shared = f" {SHARED_BADGE}" if result.item_id in highlight else ""
                 st.markdown(f"**#{result.rank}** `{result.item_id}`{shared}")
-                st.markdown(attribute_chips(result.attributes) or ":gray-badge[no attributes read]")
+                st.markdown(catalog_chips(items.get(result.item_id, {}).get("attributes") or {}), help=CHIPS_HELP)
+                st.markdown(reading_chips(result))
                 st.markdown(cg_badges(result.sources) + (" :violet-badge[filled]" if result.filled else ""))
                 with st.expander("Score"):
                     before = "?" if result.rank_before is None else result.rank_before
@@ -107,6 +151,24 @@ def understood_caption(response) -> str:
     if u.surrogate_item:
         text += f" · crop surrogate `{u.surrogate_item}`"
     return text
+
+
+def reading_caption(reading: dict, confidence: dict, threshold: float) -> str:
+    """What the model read off a reference, each with its confidence; those under the threshold marked unused."""
+    parts = []
+    for family, value in reading.items():
+        c = confidence.get(family, 0.0)
+        parts.append(f"{family} {value} ({c:.2f}{'' if c >= threshold else ', too unsure to use'})")
+    return "Read off the reference by the model (confidence): " + (", ".join(parts) or "nothing")
+
+
+def coverage_warning(response) -> str | None:
+    """When no catalog item carries every target attribute: say so, and that the results are alternatives."""
+    if getattr(response, "target_in_catalog", None) is not False:
+        return None
+    targets = " + ".join(f"{f} {v}" for f, v in response.understood.target_attributes.items())
+    return (f"No item in this catalog is {targets} (by the catalog's own attributes). The results below are the "
+            "nearest alternatives, not matches.")
 
 
 def notices_caption(response) -> str | None:

@@ -30,9 +30,12 @@ def response_dict(response) -> dict:
             {"rank": r.rank, "item_id": r.item_id, "score": r.score, "breakdown": breakdown_dict(r.breakdown),
              "sources": [{"cg": s.cg, "params": dict(s.params), "rank": s.rank, "score": s.score} for s in r.sources],
              "attributes": dict(r.attributes), "filled": r.filled,
-             "rank_before": r.rank_before}
+             "rank_before": r.rank_before,
+             "attribute_confidence": {f: round(c, 4) for f, c in r.attribute_confidence.items()},
+             "uncertain_attributes": dict(r.uncertain_attributes)}
             for r in response.results
         ],
         "candidates": response.candidates,
+        "target_in_catalog": getattr(response, "target_in_catalog", None),
         "timings_ms": dict(response.timings_ms),
     }

@@ -2,7 +2,8 @@
 
 A suggestion is kept only if the query parser reads it back as intended (a pivot to that value, or a
 descriptor of that family), so the chips never offer text the engine would misunderstand. Pivots are
-phrased with each family's `pivot` template from the workspace vocabulary ("in {}", "for the {}").
+phrased with each family's `pivot` template from the workspace vocabulary ("in {}", "for the {}"), with the
+article agreeing with the value ("as a dress", "as an overcoat", "as jeans").
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine.query.lexicon import lexicon_for
+import re
+
+from engine.query.lexicon import lexicon_for, plural
 from engine.query.parse import parse_query_text
 from engine.query.understand import READ_THRESHOLD
 from engine.vocabulary import Vocabulary
@@ -21,6 +24,27 @@ class Suggestion:
     text: str  # what goes into the query box
     kind: str  # "descriptor" or "pivot"
     family: str
+
+
+_ARTICLE = re.compile(r"\b[Aa]n? \{\}")  # "a {}" or "an {}" in a pivot template
+
+
+def pivot_phrase(template: str, value: str, aspect: str | None = None) -> str:
+    """The template filled with value, its "a {}" made "an {}" before a vowel and dropped before a plural.
+
+    A participle ("striped") cannot follow "in" alone: with the family's aspect word, a template ending in "{}"
+    names it ("in a striped pattern").
+    """
+    last = value.rsplit(" ", 1)[-1]
+    if aspect and len(last) > 4 and last.endswith("ed") and template.endswith(" {}"):  # not "red"
+        template = template[:-2] + "a {} " + aspect
+    def article(match: re.Match) -> str:
+        if plural(value) == value:
+            return "{}"
+        return ("an {}" if value[:1].lower() in "aeiou" else "a {}") if match.group(0)[0] == "a" else \
+            ("An {}" if value[:1].lower() in "aeiou" else "A {}")
+
+    return _ARTICLE.sub(article, template).format(value)
 
 
 def suggest_queries(reading: Mapping[str, str], confidence: Mapping[str, float], vocabulary: Vocabulary,
@@ -43,9 +67,11 @@ def suggest_queries(reading: Mapping[str, str], confidence: Mapping[str, float],
                 break
             if value == reading[name]:
                 continue
-            phrase = family.pivot.format(value)
-            parsed = parse_query_text(phrase, lexicon)
-            if parsed.mode == "pivot" and parsed.targets == {name: value}:
-                out.append(Suggestion(phrase, "pivot", name))
-                pivots += 1
+            aspect = family.aspects[0] if family.aspects else None
+            for phrase in dict.fromkeys([pivot_phrase(family.pivot, value, aspect), pivot_phrase(family.pivot, value)]):
+                parsed = parse_query_text(phrase, lexicon)
+                if parsed.mode == "pivot" and parsed.targets == {name: value}:  # the first that reads back
+                    out.append(Suggestion(phrase, "pivot", name))
+                    pivots += 1
+                    break
     return out

@@ -2,6 +2,8 @@
 
 score = (w1*image_sim + w2*text_sim + w3*engagement + w4*relevance) * attribute_boost * cg_boost,
 attribute_boost = aggregate over the matched target attributes a of (1 + w5 * confidence_a).
+A candidate's `attributes` hold only readings at or above their calibrated threshold (add_features puts the
+others in `uncertain_attributes`), so an unsure reading never boosts.
 """
 
 from __future__ import annotations

@@ -25,7 +25,9 @@ def ranked_results(scored: Sequence[tuple[Candidate, float, ScoreBreakdown]]) ->
     """Sort by score descending (ties: item_id ascending) and number the ranks 1..n."""
     ordered = sorted(scored, key=lambda entry: (-entry[1], entry[0].item_id))
     return [Result(rank=rank, item_id=candidate.item_id, score=score, breakdown=breakdown,
-                   sources=tuple(candidate.sources), attributes=dict(candidate.attributes))
+                   sources=tuple(candidate.sources), attributes=dict(candidate.attributes),
+                   attribute_confidence=dict(candidate.attribute_confidence),
+                   uncertain_attributes=dict(candidate.uncertain_attributes))
             for rank, (candidate, score, breakdown) in enumerate(ordered, start=1)]
 
 

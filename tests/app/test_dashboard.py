@@ -109,3 +109,68 @@ def test_the_relevance_model_section_says_how_to_train_it_when_absent(monkeypatc
     assert not at.exception
     assert any("workbench train relevance" in c.value for c in at.caption)
     assert not [b for b in at.button if b.key == "dashboard_model_agreement"]  # nothing to compute without a model
+
+
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """file name -> bytes of every download button the page renders (recorded as Streamlit stores them)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files, original = {}, MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        if filename is not None:
+            files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return files
+
+
+@pytest.fixture
+def with_gold_comments_and_preferences(populated) -> Path:
+    """populated, plus a gold task judged only by g1 (with a comment), r1's comment and one blind preference."""
+    with open_store(populated / "judgments.duckdb") as store:
+        store.add_gold("q1", "decoy", 0, note="a decoy")
+        store.build_task_pool("qs", list(RANKINGS), k=3, overlap=3, gold_rate=0.5, seed=1)
+        with store._read() as con:
+            gold_task = con.execute("SELECT task_id FROM tasks WHERE is_gold").fetchone()[0]
+            ordinary = con.execute("SELECT task_id, item_id FROM tasks WHERE NOT is_gold ORDER BY task_id").fetchone()
+        store.add_rater("g1", "G1")
+        store.record_judgment(gold_task, "g1", 2, seconds_spent=5.0, comment="the decoy looks relevant")
+        store.record_judgment(ordinary[0], "r1", label_of(ordinary[1], "r1"), seconds_spent=2.0, comment="cropped")
+        store.record_preference("q1", "r1", "hash-baseline", "hash-full", "right", 4.0)
+        store.record_preference("q2", "r2", "hash-full", "hash-baseline", "tie", 4.0)
+    return populated
+
+
+def test_a_gold_only_rater_comments_and_preferences_are_shown(monkeypatch, with_gold_comments_and_preferences):
+    at = page("dashboard.py", monkeypatch, with_gold_comments_and_preferences, person("researcher")).run()
+    assert not at.exception
+    raters = frame_with(at, "gold_judgments").set_index("rater_id")
+    assert list(raters.index) == ["g1", "r1", "r2", "r3"]
+    assert raters.loc["g1", ["judgments", "gold_judgments", "n_gold", "comments"]].tolist() == [0, 1, 1, 1]
+    assert raters.loc["g1", "accuracy"] == 0.0 and raters.loc["g1", "mean_abs_error"] == 2.0
+    assert raters.loc["r1", "judgments"] == 12 and raters.loc["r1", "comments"] == 1
+    comments = frame_with(at, "comment")
+    assert set(zip(comments["rater_id"], comments["comment"], comments["gold"])) == {
+        ("g1", "the decoy looks relevant", True), ("r1", "cropped", False)}
+    tally = frame_with(at, "win_rate").set_index("config")
+    assert tally.loc["full", ["comparisons", "wins", "losses", "ties"]].tolist() == [2, 1, 0, 1]
+    assert tally.loc["baseline", "win_rate"] == pytest.approx((0 + 1 / 2) / 2)
+
+
+def test_the_judgments_csv_keeps_gold_with_a_flag_and_the_comments(monkeypatch, with_gold_comments_and_preferences):
+    import io
+
+    files = downloads(monkeypatch)
+    at = page("dashboard.py", monkeypatch, with_gold_comments_and_preferences, person("researcher")).run()
+    assert not at.exception
+    judgments = pd.read_csv(io.BytesIO(files["judgments.csv"]))
+    assert {"comment", "gold"} <= set(judgments.columns)
+    assert len(judgments) == 36 + 1 and judgments["gold"].sum() == 1  # 12 tasks x 3 raters, and g1's gold check
+    gold_row = judgments[judgments["gold"]].iloc[0]
+    assert (gold_row["rater_id"], gold_row["comment"]) == ("g1", "the decoy looks relevant")
+    assert judgments.loc[judgments["rater_id"] == "r1", "comment"].dropna().tolist() == ["cropped"]
+    preferences = pd.read_csv(io.BytesIO(files["preferences.csv"]))
+    assert preferences[["left_config", "right_config", "preferred_config"]].fillna("").values.tolist() == [
+        ["baseline", "full", "full"], ["full", "baseline", ""]]  # a tie prefers neither

@@ -39,14 +39,14 @@ def test_a_pivot_suggestion_runs_and_shows_results_with_breakdowns(monkeypatch, 
     reference = product_id(explore_workspace)
     at.text_input(key="explore_item").input(reference).run()
     assert not at.exception and not at.error
-    pivots = [b for b in at.button if b.key.startswith("explore_suggest_") and b.label.startswith(("in ", "as a ", "for "))]
+    pivots = [b for b in at.button if b.key.startswith("explore_suggest_") and b.label.startswith(("in ", "as ", "for "))]
     assert pivots, "a product reference gets pivot suggestions"
     pivot = pivots[0].label
-    pivots[0].click().run()
-    assert at.text_input(key="explore_text").value == pivot
     at.number_input(key="explore_k").set_value(K).run()
-    at.button(key="explore_search").click().run()
+    pivots[0].click().run()  # a suggestion runs: no Search click
+    assert at.text_input(key="explore_text").value == pivot
     assert not at.exception and not at.error
+    assert at.session_state["explore_response"].understood.query.text == pivot
     shown = [m.value for m in at.markdown]
     assert any(v.startswith("mode **pivot**") for v in shown)
     ranks = [v for v in shown if v.startswith("**#")]
@@ -154,5 +154,100 @@ def test_the_breakdown_and_sources_read_one_term_per_line():
         "w1 × image_sim: 1 × 0.5 = **0.5**", "w2 × text_sim: 0.5 × 0.2 = **0.1**", "w3 × engagement: 0 × 0.1 = **0**",
         "w4 × relevance: 2 × 0.25 = **0.5**", "× attribute_boost: 1.5 (w5 0.25)", "× cg_boost: **1**",
         "= score: **1.65**"]
-    sources = [Source("text", {}, 3, 0.61234), Source("late_fusion", {"alpha": 0.3}, 1, 0.9)]
-    assert sources_markdown(sources) == "text #3 (0.6123)  \nlate_fusion {'alpha': 0.3} #1 (0.9)"
+    sources = [Source("text", {}, 3, 0.61234), Source("late_fusion", {"alpha": 0.3}, 1, 0.9),
+               Source("text", {"use_enriched": True, "field": "title"}, 2, 0.5)]
+    assert sources_markdown(sources) == ("text #3 (0.6123)  \nlate_fusion (alpha 0.3) #1 (0.9)  \n"
+                                         "text (use enriched, field title) #2 (0.5)")
+
+
+def test_chips_tell_the_catalog_from_readings_with_their_confidence():
+    from engine.records import Result
+    from tests.rerank.fixtures import ZERO
+    from workbench.ui_results import catalog_chips, reading_chips
+
+    result = Result(1, "a", 1.0, ZERO, (), {"color": "red"}, attribute_confidence={"color": 0.82, "pattern": 0.31},
+                    uncertain_attributes={"pattern": "floral"})
+    assert catalog_chips({"color": "red", "pattern": "plaid"}) == "Catalog :green-badge[color: red] :green-badge[pattern: plaid]"
+    assert reading_chips(result) == "Read :violet-badge[color: red · 0.82] :gray-badge[pattern: floral? · 0.31]"
+    assert catalog_chips({}) == "Catalog *states none*"
+
+
+def test_results_show_catalog_and_read_chips_and_go_with_a_new_reference(monkeypatch, explore_workspace):
+    at = page("explore.py", monkeypatch, explore_workspace.root).run()
+    first, second = [i for i in sorted(search_context_items(explore_workspace))][:2]
+    at.text_input(key="explore_item").input(first).run()
+    at.text_input(key="explore_text").input("in red").run()
+    at.number_input(key="explore_k").set_value(K).run()
+    at.button(key="explore_search").click().run()
+    shown = [m.value for m in at.markdown]
+    assert len([v for v in shown if v.startswith("Catalog ")]) == K
+    assert len([v for v in shown if v.startswith("Read ")]) == K
+    assert not at.info  # the inputs are those searched
+    at.text_input(key="explore_text").input("in blue").run()
+    assert "press Search" in at.info[0].value  # changed text: the results are marked as the old query's
+    at.text_input(key="explore_item").input(second).run()
+    assert "explore_response" not in at.session_state  # a new reference: the results go
+    assert not [m for m in at.markdown if m.value.startswith("**#")]
+
+
+def search_context_items(workspace):
+    from workbench import search_state
+
+    items = search_state.search_context(workspace).items
+    return [i for i in items if items[i]["kind"] == "product"]
+
+
+def test_the_reference_survives_a_switch_of_mode(monkeypatch, explore_workspace):
+    from workbench import search_state
+
+    context = search_state.search_context(explore_workspace)
+    reference = search_context_items(explore_workspace)[0]
+    png = (explore_workspace.root / context.items[reference]["image_path"]).read_bytes()
+    at = page("explore.py", monkeypatch, explore_workspace.root).run()
+    at.text_input(key="explore_item").input(reference).run()
+    at.radio(key="explore_source").set_value("Upload an image").run()
+    at.file_uploader(key="explore_upload").set_value(("photo.jpg", png, "image/jpeg")).run()
+    assert not at.exception and not at.error
+    uploaded = at.session_state["explore_upload_path"]
+    at.radio(key="explore_source").set_value("Catalog item").run()
+    assert at.text_input(key="explore_item").value == reference  # the item id came back
+    at.radio(key="explore_source").set_value("Upload an image").run()
+    assert not at.exception and at.session_state["explore_upload_path"] == uploaded  # and the upload
+    assert any("uploaded earlier" in c.value for c in at.caption)
+    at.button(key="explore_search").click().run()
+    assert at.session_state["explore_response"].understood.query.image_path == uploaded
+
+
+def test_a_custom_crop_is_drawn_and_searched(monkeypatch, explore_workspace):
+    at = page("explore.py", monkeypatch, explore_workspace.root).run()
+    at.text_input(key="explore_item").input(search_context_items(explore_workspace)[0]).run()
+    at.radio(key="explore_crop_choice").set_value("a rectangle I draw").run()
+    assert not at.number_input or all(not n.key.startswith("explore_crop") for n in at.number_input)
+    x, y = [s for s in at.slider if s.key.startswith("explore_crop_")]
+    x.set_value((10, 120)).run()
+    y.set_value((20, 90)).run()
+    at.button(key="explore_search").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["explore_response"].understood.query.crop == (10.0, 20.0, 120.0, 90.0)
+
+
+def test_a_combination_the_catalog_lacks_is_said_and_the_results_called_alternatives(monkeypatch, explore_workspace):
+    from workbench import search_state
+
+    context = search_state.search_context(explore_workspace)
+    carried = {(row["attributes"].get("category"), row["attributes"].get("color")) for row in context.items.values()}
+    categories = sorted({c for c, _ in carried if c})
+    colors = sorted({v for _, v in carried if v})
+    missing = next(((c, v) for c in categories for v in colors if (c, v) not in carried), None)
+    if missing is None:
+        pytest.skip("the sample catalog has every category in every color")
+    category, color = missing
+    at = page("explore.py", monkeypatch, explore_workspace.root).run()
+    at.radio(key="explore_source").set_value("Text only").run()
+    at.text_input(key="explore_text").input(f"{color} {category}").run()
+    at.button(key="explore_search").click().run()
+    response = at.session_state["explore_response"]
+    assert response.understood.target_attributes == {"category": category, "color": color}
+    assert response.target_in_catalog is False and response.to_dict()["target_in_catalog"] is False
+    assert "nearest alternatives" in at.warning[-1].value and f"{category}" in at.warning[-1].value
+    assert "Nearest alternatives" in [h.value for h in at.subheader]

@@ -171,3 +171,19 @@ def test_unknown_measure_lists_the_registry(capsys):
     with pytest.raises(SystemExit):
         main(["eval", "report", "--configs", "A", "--measures", "P@10,foo"])
     assert "unknown measure 'foo'; known: P@k" in capsys.readouterr().err
+
+
+def test_report_json_states_its_method_and_the_holm_adjustment(eval_home, capsys):
+    data = report_json(eval_home, capsys, "--measures", "P@3,map", "--seed", "4", "--alpha", "0.1")
+    method = data["method"]
+    assert (method["resamples"], method["seed"], method["alpha"], method["comparisons"]) == (500, 4, 0.1, 8)
+    assert method["correction"] == "Holm–Bonferroni" and method["level_measures"] == ["P@3", "map"]
+    for row in data["comparisons"]:
+        assert row["p_adjusted"] >= row["p_value"] and row["significant"] == (row["p_adjusted"] <= 0.1)
+
+
+@pytest.mark.parametrize("alpha", ["0", "1", "x"])
+def test_report_refuses_a_bad_alpha(eval_home, capsys, alpha):
+    with pytest.raises(SystemExit):
+        main(["eval", "report", "--home", str(eval_home), "--configs", "A,B", "--alpha", alpha])
+    assert "alpha must be a number between 0 and 1" in capsys.readouterr().err

@@ -132,3 +132,61 @@ def test_to_dict_is_json_and_to_text_is_a_table():
 def test_same_seed_same_report():
     first, second = report(seed=3).to_dict(), report(seed=3).to_dict()
     assert first == second
+
+
+def many_queries_report(n: int, **kwargs):
+    """n text queries where B puts the one relevant item first and A puts it second: P@1 improves on every query."""
+    labels = pd.DataFrame([(f"q{i}", "text", "good", "r1", 4) for i in range(n)] +
+                          [(f"q{i}", "text", "bad", "r1", 0) for i in range(n)],
+                          columns=["query_id", "query_type", "item_id", "rater_id", "label"])
+    labels = labels.assign(simulated=False, mode="graded", seconds_spent=1.0)
+    rows = [(config, 1, f"q{i}", "text", item, rank, 1.0 / rank)
+            for i in range(n) for config, items in (("A", ["bad", "good"]), ("B", ["good", "bad"]))
+            for rank, item in enumerate(items, start=1)]
+    run_frame = pd.DataFrame(rows, columns=["config_name", "run_id", "query_id", "query_type", "item_id", "rank",
+                                            "score"])
+    options = dict(configs=["A", "B"], measures=["P@1", "P@2", "recip_rank"], seed=0, resamples=2_000)
+    return build_report(run_frame, labels, **{**options, **kwargs})
+
+
+def test_holm_spans_every_comparison_of_the_report():
+    from eval.multiple_testing import holm_adjust
+
+    result = report()
+    raw = [c.result.p_value for c in result.comparisons]
+    assert [c.p_adjusted for c in result.comparisons] == pytest.approx(list(holm_adjust(raw)), nan_ok=True)
+    assert len(result.comparisons) == 3 * 3  # three measures in all, pivot and text
+    assert result.method.comparisons == 9
+
+
+def test_a_delta_on_every_query_is_marked_significant_and_no_delta_is_not():
+    result = many_queries_report(12)
+    p1, p2 = result.comparison("P@1"), result.comparison("P@2")
+    # Every delta is +1: a sign flip reaches it with chance 2 / 2**12, about 1 in 2,000 permutations.
+    assert p1.result.mean_delta == 1.0 and p1.result.p_value < 0.005
+    assert p1.significant and p1.p_adjusted <= 0.05 and p1.describe().endswith(" *")
+    assert p2.result.mean_delta == 0.0 and not p2.significant and not p2.describe().endswith("*")
+    text = result.to_text()
+    assert "Holm–Bonferroni over the table's 6 comparisons" in text
+
+
+def test_a_smaller_alpha_marks_fewer():
+    assert many_queries_report(12).comparison("P@1").significant
+    assert not many_queries_report(12, alpha=1e-6).comparison("P@1").significant
+    with pytest.raises(ValueError, match="alpha must be between 0 and 1"):
+        many_queries_report(3, alpha=0)
+
+
+def test_the_method_is_stated_with_the_numbers():
+    method = report(resamples=1_234, seed=7).to_dict()["method"]
+    assert method["resamples"] == 1_234 and method["seed"] == 7 and method["correction"] == "Holm–Bonferroni"
+    assert method["interval"] == "percentile bootstrap" and "randomization" in method["test"]
+    assert method["level_measures"] == ["P@2", "recip_rank"] and method["relevance_level"] == 3
+    assert "mean grade >= 3" in method["text"][3] and "1,234 resamples" in method["text"][0]
+    binary = build_report(runs(), judgments("binary").assign(label=lambda f: (f["label"] >= 3).astype(int)),
+                          configs=["A", "B"], measures=["P@2"], resamples=100)
+    assert binary.method.binary_labels and "label 1 (binary judgments)" in binary.method.threshold()
+
+
+def test_one_config_has_no_method():
+    assert report(configs=["A"]).to_dict()["method"] is None

@@ -164,7 +164,7 @@ def test_bad_runs(pooled, query_id, results, message):
 
 
 def test_duplicate_rater_is_refused_unless_identical_and_exist_ok(pooled):
-    with pytest.raises(ConflictError, match=r"rater id 'r1' already exists .* pass exist_ok=True"):
+    with pytest.raises(ConflictError, match=r"rater id 'r1' already exists .*; choose another id$"):
         pooled.add_rater("r1", "R1")
     assert pooled.add_rater("r1", "R1", exist_ok=True).name == "R1"
     with pytest.raises(ConflictError, match=r"rater id 'r1' already exists \(name 'R1', role rater"):

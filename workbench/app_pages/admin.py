@@ -1,6 +1,9 @@
-"""Admin: raters and their roles, query sets (from a JSONL upload), task pools over the configs' runs, and the
-workspace's attribute vocabulary (values with item counts; merge, rename, drop a value, add a surface form)."""
+"""Admin: raters (add, change role, reset secret, remove), query sets (a JSONL upload, a template to start from),
+runs of configs over a query set, task pools (build, and their progress), and the workspace's attribute
+vocabulary (values with item counts; merge, rename, drop a value, add a surface form). Writes run in callbacks,
+so that the tables drawn after them are current; each one checks the admin role again."""
 
+from collections.abc import Callable
 from dataclasses import asdict
 
 import pandas as pd
@@ -8,37 +11,119 @@ import streamlit as st
 
 from engine.pipeline.requirements import RELEVANCE, has_model
 from labels import MODES
-from workbench import access, search_state, state
+from workbench import access, rater_admin, search_state, state
+from workbench.admin_runs import run_configs, runnable_configs
+from workbench.query_template import TEMPLATE_FILE, example_item, query_template
 from workbench.query_upload import FIELDS, parse_query_jsonl
+
+MODE_NAMES = {"graded": "Graded (0–4)", "binary": "Precision@10 (relevant or not)"}  # as the Label page says
 
 user = access.require("admin")
 ws = state.workspace()
 store = state.store()
 
+
+def _write(form: str, action: Callable[[], str]) -> None:
+    """Run one admin write (a callback) and keep its outcome for `_outcome(form)` to show."""
+    try:
+        access.check("admin")
+        st.session_state[f"{form}_outcome"] = ("success", action())
+    except (access.AccessDenied, ValueError) as exc:
+        st.session_state[f"{form}_outcome"] = ("error", str(exc))
+
+
+def _outcome(form: str) -> None:
+    kind, text = st.session_state.pop(f"{form}_outcome", (None, None))
+    if kind:
+        getattr(st, kind)(text)
+
+
+def _add_rater() -> str:
+    values = st.session_state
+    added = store.add_rater(values.admin_rater_id.strip(), values.admin_rater_name.strip(), role=values.admin_rater_role,
+                            password=access.check_secret(values.admin_rater_secret))
+    for key in ("admin_rater_id", "admin_rater_name", "admin_rater_secret"):  # cleared on success only
+        values[key] = ""
+    return f"Added {added.rater_id} ({added.role}); they can sign in now."
+
+
+def _change_role() -> str:
+    changed = rater_admin.change_role(store, access.check("admin"), st.session_state.admin_role_rater,
+                                      st.session_state.admin_role_new)
+    return f"{changed.rater_id} is now {changed.role}; it applies from their next sign-in."
+
+
+def _reset_secret() -> str:
+    rater = rater_admin.reset_secret(store, st.session_state.admin_reset_rater, st.session_state.admin_reset_secret)
+    st.session_state.admin_reset_secret = ""
+    return f"{rater.rater_id} has a new secret; the old one no longer signs in. Tell them the new one."
+
+
+def _remove_rater() -> str:
+    if not st.session_state.admin_remove_confirm:
+        raise ValueError("tick the box to confirm the removal")
+    rater = rater_admin.remove(store, access.check("admin"), st.session_state.admin_remove_rater)
+    st.session_state.admin_remove_confirm = False
+    return f"Removed {rater.rater_id}: they can no longer sign in or get tasks; their judgments stay."
+
+
+def _build_pool() -> str:
+    values = st.session_state
+    if values.admin_pool_set is None:
+        raise ValueError("there is no query set yet; create one in the Query sets tab")
+    priority = None
+    if values.admin_pool_prerank and has_model(ws, RELEVANCE):
+        from engine.models.relevance.agreement import student_predictor
+        from engine.models.relevance.prerank import pool_priority
+
+        predict = student_predictor(ws, store, context=search_state.search_context(ws))
+        priority = pool_priority(store, values.admin_pool_set, values.admin_pool_configs, int(values.admin_pool_k),
+                                 predict)
+    report = store.build_task_pool(values.admin_pool_set, values.admin_pool_configs, k=int(values.admin_pool_k),
+                                   overlap=int(values.admin_pool_overlap), gold_rate=float(values.admin_pool_gold),
+                                   mode=values.admin_pool_mode, seed=int(values.admin_pool_seed), priority=priority)
+    values["admin_pool_report"] = asdict(report)
+    return (f"Pool {report.pool_id}: {report.n_tasks} tasks ({report.n_new_tasks} new) "
+            f"and {report.n_gold} gold over {report.n_queries} queries.")
+
+
 st.title("Admin")
-raters_tab, sets_tab, pool_tab, vocab_tab = st.tabs(["Raters", "Query sets", "Task pools", "Vocabulary"])
+raters_tab, sets_tab, runs_tab, pool_tab, vocab_tab = st.tabs(["Raters", "Query sets", "Runs", "Task pools",
+                                                               "Vocabulary"])
 
 with raters_tab:
-    raters = store.raters()
-    st.dataframe(
-        pd.DataFrame([{"id": r.rater_id, "name": r.name, "role": r.role, "simulated": r.simulated,
-                       "created (UTC)": r.created_at} for r in raters]),
-        hide_index=True, key="admin_raters_table",
-    )
-    with st.form("admin_add_rater", clear_on_submit=True):
+    st.dataframe(pd.DataFrame(rater_admin.rater_rows(store)), hide_index=True, key="admin_raters_table")
+    with st.form("admin_add_rater"):
         st.markdown("**Add a rater**")
-        rater_id = st.text_input("Rater id (what they sign in with)", key="admin_rater_id")
-        name = st.text_input("Name", key="admin_rater_name")
-        role = st.selectbox("Role", access.ROLES, key="admin_rater_role")
-        secret = st.text_input(f"Secret (at least {access.MIN_SECRET_CHARS} characters)", type="password",
-                               key="admin_rater_secret")
-        if st.form_submit_button("Add rater", key="admin_rater_submit"):
-            try:
-                access.check("admin")
-                added = store.add_rater(rater_id.strip(), name.strip(), role=role, password=access.check_secret(secret))
-                st.success(f"Added {added.rater_id} ({added.role}); they can sign in now.")
-            except (access.AccessDenied, ValueError) as exc:
-                st.error(str(exc))
+        st.text_input("Rater id (what they sign in with)", key="admin_rater_id")
+        st.text_input("Name", key="admin_rater_name")
+        st.selectbox("Role", access.ROLES, key="admin_rater_role")
+        st.text_input(f"Secret (at least {access.MIN_SECRET_CHARS} characters)", type="password", key="admin_rater_secret")
+        st.form_submit_button("Add rater", key="admin_rater_submit", on_click=_write, args=("admin_add_rater", _add_rater))
+    _outcome("admin_add_rater")
+
+    manageable = rater_admin.manageable_ids(store)
+    role_column, secret_column, remove_column = st.columns(3)
+    with role_column.form("admin_role"):
+        st.markdown("**Change a role**")
+        st.selectbox("Rater", manageable, key="admin_role_rater")
+        st.selectbox("New role", access.ROLES, key="admin_role_new")
+        st.form_submit_button("Change role", key="admin_role_submit", on_click=_write, args=("admin_role", _change_role))
+    with secret_column.form("admin_reset"):
+        st.markdown("**Reset a secret**")
+        st.selectbox("Rater", manageable, key="admin_reset_rater")
+        st.text_input(f"New secret (at least {access.MIN_SECRET_CHARS} characters)", type="password",
+                      key="admin_reset_secret")
+        st.form_submit_button("Reset secret", key="admin_reset_submit", on_click=_write,
+                              args=("admin_reset", _reset_secret))
+    with remove_column.form("admin_remove"):
+        st.markdown("**Remove a rater**")
+        st.selectbox("Rater", manageable, key="admin_remove_rater")
+        st.checkbox("They can no longer sign in or get tasks; their judgments stay", key="admin_remove_confirm")
+        st.form_submit_button("Remove rater", key="admin_remove_submit", on_click=_write,
+                              args=("admin_remove", _remove_rater))
+    for form in ("admin_role", "admin_reset", "admin_remove"):
+        _outcome(form)
 
 with sets_tab:
     sets = store.query_sets()
@@ -46,8 +131,13 @@ with sets_tab:
         pd.DataFrame([{"name": s.name, "description": s.description, "queries": len(store.queries(s.name))} for s in sets]),
         hide_index=True, key="admin_sets_table",
     )
+    st.download_button("Download a query-set template (.jsonl)", query_template(example_item(ws)),
+                       file_name=TEMPLATE_FILE, mime="application/jsonl", key="admin_qs_template",
+                       help="One query of each type, in the lines `workbench eval export-queries` writes; "
+                       "edit it and upload it below.")
     with st.form("admin_add_query_set", clear_on_submit=False):
-        st.markdown("**Create a query set from a file** (JSONL, one query a line; fields: " + ", ".join(FIELDS) + ")")
+        st.markdown("**Create a query set from a file** (JSONL, one query a line; fields: " + ", ".join(FIELDS)
+                    + ", or those of the template)")
         set_name = st.text_input("Query set name", key="admin_qs_name")
         description = st.text_input("Description", key="admin_qs_description")
         upload = st.file_uploader("Queries (.jsonl)", type=["jsonl", "json", "txt"], key="admin_qs_file")
@@ -67,49 +157,71 @@ with sets_tab:
             except (access.AccessDenied, ValueError) as exc:
                 st.error(str(exc))
 
+with runs_tab:
+    runnable = runnable_configs(ws)
+    with st.form("admin_runs"):
+        st.markdown("**Run configs over a query set** (each query's top k is stored as a run, ready to pool)")
+        run_set = st.selectbox("Query set", [s.name for s in store.query_sets()], key="admin_runs_set")
+        run_names = st.multiselect("Configs", runnable, default=[n for n in ("baseline",) if n in runnable],
+                                   key="admin_runs_configs")
+        run_k = st.number_input("Results stored per query (k)", min_value=1, max_value=1000, value=10, key="admin_runs_k")
+        if st.form_submit_button("Run", key="admin_runs_submit"):
+            bar = st.progress(0.0, text="Loading the models…")
+            try:
+                access.check("admin")
+                if run_set is None:
+                    raise ValueError("there is no query set yet; create one in the Query sets tab")
+                report = run_configs(ws, store, run_set, run_names, k=int(run_k),
+                                     progress=lambda done, total: bar.progress(done / total,
+                                                                               text=f"{done} of {total} searches"))
+                (st.warning if report.failed else st.success)(report.summary())
+            except (access.AccessDenied, ValueError, FileNotFoundError, ConnectionError) as exc:
+                bar.empty()
+                st.error(str(exc))
+
 with pool_tab:
+    progress = store.pool_progress()
+    if progress.empty:
+        st.info("No task pool yet: build one below.")
+    else:
+        st.dataframe(
+            pd.DataFrame({"pool": progress.pool_id, "query set": progress.query_set, "configs": progress.config_names,
+                          "mode": progress["mode"].map(MODE_NAMES), "k": progress.k, "overlap": progress.overlap,
+                          "tasks judged": progress.tasks_done, "tasks": progress.tasks,
+                          "judgments": progress.judgments, "wanted": progress.judgments_wanted,
+                          "progress": progress.judgments / progress.judgments_wanted.clip(lower=1),
+                          "gold": progress.gold_tasks}),
+            hide_index=True, key="admin_pools_table",
+            column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent"),
+                           "tasks judged": st.column_config.NumberColumn(help="tasks with their overlap of raters")},
+        )
+    st.caption("Every rater who is not removed is offered the open tasks of every pool in the mode they label; "
+               "a pool cannot yet be kept to chosen raters.")
     config_names = sorted({c.name for c in store.configs()})
     set_names = [s.name for s in store.query_sets()]
     if not config_names or not set_names:
-        st.info("A task pool needs a query set and runs of at least one config over it (`workbench demo` makes both).")
+        st.info("A task pool needs a query set and runs of at least one config over it (the Runs tab makes them).")
     with st.form("admin_build_pool"):
         st.markdown("**Build a task pool** (blind: raters never see the configs, ranks or scores)")
-        pool_set = st.selectbox("Query set", set_names, key="admin_pool_set")
-        pool_configs = st.multiselect("Configs", config_names, default=config_names[:2], key="admin_pool_configs")
+        st.selectbox("Query set", set_names, key="admin_pool_set")
+        st.multiselect("Configs", config_names, default=config_names[:2], key="admin_pool_configs")
         k_col, overlap_col, gold_col = st.columns(3)
-        k = k_col.number_input("Depth k", min_value=1, max_value=1000, value=10, key="admin_pool_k")
-        overlap = overlap_col.number_input("Overlap (raters per task)", min_value=1, max_value=50, value=3,
-                                           key="admin_pool_overlap")
-        gold_rate = gold_col.number_input("Gold rate", min_value=0.0, max_value=0.9, value=0.0, step=0.05,
-                                          key="admin_pool_gold")
+        k_col.number_input("Depth k", min_value=1, max_value=1000, value=10, key="admin_pool_k")
+        overlap_col.number_input("Overlap (raters per task)", min_value=1, max_value=50, value=3, key="admin_pool_overlap")
+        gold_col.number_input("Gold rate", min_value=0.0, max_value=0.9, value=0.0, step=0.05, key="admin_pool_gold")
         mode_col, seed_col = st.columns(2)
-        mode = mode_col.selectbox("Mode", MODES, key="admin_pool_mode")
-        seed = seed_col.number_input("Seed", min_value=0, value=0, key="admin_pool_seed")
+        mode_col.selectbox("Mode", MODES, format_func=MODE_NAMES.get, key="admin_pool_mode")
+        seed_col.number_input("Seed", min_value=0, value=0, key="admin_pool_seed")
         relevance_model = has_model(ws, RELEVANCE)
-        prerank = st.checkbox("Pre-rank the queue with the relevance model (likely relevant first)",
-                              key="admin_pool_prerank", disabled=not relevance_model,
-                              help="Orders which task raters get first; never fills in a label."
-                              + ("" if relevance_model else " Train the model first: `workbench train relevance`."))
-        if st.form_submit_button("Build task pool", key="admin_pool_submit"):
-            try:
-                access.check("admin")
-                if pool_set is None:
-                    raise ValueError("there is no query set yet; create one in the Query sets tab")
-                priority = None
-                if prerank and relevance_model:
-                    from engine.models.relevance.agreement import student_predictor
-                    from engine.models.relevance.prerank import pool_priority
-
-                    predict = student_predictor(ws, store, context=search_state.search_context(ws))
-                    priority = pool_priority(store, pool_set, pool_configs, int(k), predict)
-                report = store.build_task_pool(pool_set, pool_configs, k=int(k), overlap=int(overlap),
-                                               gold_rate=float(gold_rate), mode=mode, seed=int(seed),
-                                               priority=priority)
-                st.success(f"Pool {report.pool_id}: {report.n_tasks} tasks ({report.n_new_tasks} new) "
-                           f"and {report.n_gold} gold over {report.n_queries} queries.")
-                st.json(asdict(report))
-            except (access.AccessDenied, ValueError) as exc:
-                st.error(str(exc))
+        st.checkbox("Pre-rank the queue with the relevance model (likely relevant first)",
+                    key="admin_pool_prerank", disabled=not relevance_model,
+                    help="Orders which task raters get first; never fills in a label."
+                    + ("" if relevance_model else " Train the model first: `workbench train relevance`."))
+        st.form_submit_button("Build task pool", key="admin_pool_submit", on_click=_write,
+                              args=("admin_build_pool", _build_pool))
+    _outcome("admin_build_pool")
+    if report := st.session_state.pop("admin_pool_report", None):
+        st.json(report)
 
 with vocab_tab:
     from engine.vocabulary import (EDITS, VocabularyError, apply_edit, load_workspace_vocabulary, refresh_after_edit,

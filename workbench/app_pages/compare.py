@@ -8,14 +8,17 @@ import plotly.express as px
 import streamlit as st
 
 from engine.records import Query
-from eval import DEFAULT_MEASURES, build_report, known_measures
+from eval import DEFAULT_MEASURES, SIGNIFICANT, ReportRequest, comparison_frame, known_measures, report_from_store
 from eval.overlap import overlap_at_k, rank_biased_overlap, shared_items
 from labels.preferences import blind_sides, preference_tally
 from workbench import access, search_state, state, ui_results
+from workbench.config_hash_names import config_names_by_hash, named_tally
+from workbench.item_titles import item_titles
+from workbench.search_warm_up import WARM_UP_NOTE, warm_up
 
-RESAMPLES = 2000
 ALL_QUERIES = "(all queries)"
 GRID_COLUMNS = 3
+MODES = ("graded", "binary")
 
 user = access.require("researcher")
 ws = state.workspace()
@@ -34,6 +37,13 @@ def _context():
     except (FileNotFoundError, ValueError) as exc:
         st.info(f"No searchable index in `{ws.root}` yet ({exc}); run `workbench index` to compare live results.")
         return None
+
+
+@st.cache_data(show_spinner="Computing the comparison…", max_entries=16)
+def _report(_store, request: ReportRequest, state_key: tuple):
+    """report_from_store, the call `workbench eval report` makes, with its defaults (resamples, seed); once per
+    store state (state_key: store path and judgment and run row counts), so a widget rerun does not redo it."""
+    return report_from_store(_store, request)
 
 
 def _query_label(record) -> str:
@@ -70,16 +80,35 @@ with one_query:
     config_b = c2.selectbox("Config B", names, key="compare_cfg_b",
                             index=search_state.default_config(ws, names, ("full", "full_standins"), 1))
     k = int(c3.number_input("k", 1, 100, 10, key="compare_k"))
+    inputs = (query, record and record.query_id, config_a, config_b, k)
+    if st.session_state.get("compare_pair_inputs") != inputs:  # results of other inputs are not shown as these
+        st.session_state.pop("compare_pair", None)
     if c4.button("Compare", type="primary", key="compare_run", disabled=query is None, width="stretch"):
         try:
-            st.session_state["compare_pair"] = tuple(search_state.response_for(ws, store, query, name, k, record)
-                                                     for name in (config_a, config_b))
+            with st.spinner("Warming up, then searching…"):
+                warm_up(ws, store, query, [config_a, config_b], k, record)
+                st.session_state["compare_pair"] = tuple(search_state.response_for(ws, store, query, name, k, record)
+                                                         for name in (config_a, config_b))
+            st.session_state["compare_pair_inputs"] = inputs
         except (FileNotFoundError, ValueError) as exc:
             st.session_state.pop("compare_pair", None)
             st.error(str(exc))
     pair = st.session_state.get("compare_pair")
+    if pair is None and st.session_state.get("compare_pair_inputs") not in (None, inputs):
+        st.caption("The query, configs or k changed: press Compare for results of these inputs.")
     if pair is not None:
         context = _context()
+        reference = query.item_id and context is not None and context.items.get(query.item_id, {}).get("image_path")
+        titles = item_titles(ws)
+        r1, r2 = st.columns([1, 5])
+        if reference:
+            r1.image(str(ws.root / reference), width="stretch", caption=f"reference {query.item_id}")
+        elif query.image_path:
+            r1.image(query.image_path, width="stretch", caption="uploaded reference")
+        else:
+            r1.caption("no reference image")
+        r2.markdown(f"**Query:** {query.text or '(no text)'}"
+                    + (f" · reference `{query.item_id}` {titles.get(query.item_id, '')}" if query.item_id else ""))
         left, right = ui_results.rankings(pair)
         depth = max(len(left), len(right), 1)
         shared = shared_items(left, right, depth)
@@ -87,13 +116,17 @@ with one_query:
         m1.metric(f"overlap@{depth}", f"{overlap_at_k(left, right, depth):.2f}")
         m2.metric("rank-biased overlap (p=0.9)", f"{rank_biased_overlap(left, right):.3f}")
         m3.metric("shared items", len(shared))
-        st.markdown(ui_results.understood_caption(pair[0]))
+        r2.markdown(ui_results.understood_caption(pair[0]))
+        r2.caption(WARM_UP_NOTE)
         for column, response, side in zip(st.columns(2), pair, "ab"):
             with column:
                 st.subheader(f"{response.config.name}")
                 st.caption(ui_results.timings_caption(response.timings_ms))
                 if notes := ui_results.notices_caption(response):
                     st.caption(notes)
+                st.dataframe(pd.DataFrame([{"rank": r.rank, "item": r.item_id, "title": titles.get(r.item_id, ""),
+                                            "shared": r.item_id in shared} for r in response.results]),
+                             hide_index=True, key=f"compare_titles_{side}")
                 if context is not None:
                     ui_results.result_grid(response, ws, context.items, key=f"compare_grid_{side}",
                                            columns=GRID_COLUMNS, highlight=shared)
@@ -114,6 +147,12 @@ with query_set_tab:
         measures = st.multiselect("Measures", list(DEFAULT_MEASURES), default=list(DEFAULT_MEASURES),
                                   key="compare_measures", accept_new_options=True,
                                   help=f"type others in their text form; known: {known_measures()}")
+        c1, c2 = st.columns(2)
+        mode = c1.selectbox("Labels", MODES, key="compare_mode",
+                            help="graded (0-4) or binary (0/1) judgments; the two scales never mix")
+        level = int(c2.number_input("Relevant from grade", 0, 4, 3, key="compare_level", disabled=mode == "binary",
+                                    help="graded labels >= this count relevant for P, R, map and recip_rank "
+                                    "(binary labels: 1 is relevant)"))
         query_set = None if chosen_set == ALL_QUERIES else chosen_set
         report = None
         if baseline == candidate:
@@ -121,26 +160,24 @@ with query_set_tab:
         elif not measures:
             st.warning("Pick at least one measure.")
         else:
-            runs = store.run_results_frame([baseline, candidate], query_set)
-            judgments = store.judgments_frame(query_set=query_set)
-            if judgments.empty:
-                st.info("No judgments yet for these queries: build a task pool (Admin) and label it (Label).")
-            else:
-                try:
-                    report = build_report(runs, judgments, configs=[baseline, candidate], measures=measures,
-                                          resamples=RESAMPLES)
-                except ValueError as exc:
-                    st.warning(str(exc))
+            request = ReportRequest((baseline, candidate), query_set, tuple(measures), mode, relevance_level=level)
+            state_key = (str(ws.judgments_path), store.count_rows("judgments"), store.count_rows("runs"))
+            try:
+                report = _report(store, request, state_key)
+            except ValueError as exc:
+                st.info(f"{exc}. Judgments come from a task pool (Admin) labelled on the Label page.")
         if report is not None:
-            rows = []
-            for c in report.comparisons:
-                a, b = report.summary(baseline, c.group), report.summary(candidate, c.group)
-                rows.append({"group": c.group, "measure": c.measure, baseline: a.means[c.measure],
-                             candidate: b.means[c.measure], "delta": c.result.mean_delta, "CI low": c.result.ci_low,
-                             "CI high": c.result.ci_high, "p-value": c.result.p_value, "queries": c.result.n_queries,
-                             "judged": c.judged_fraction})
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key="compare_metric_table",
-                         column_config={"p-value": st.column_config.NumberColumn(format="%.4f")})
+            method = report.method
+            st.caption(f"{method.interval()}  \n{method.test()}  \n{method.correction()}  \n{method.threshold()}  \n"
+                       f"Same numbers as `workbench eval report --configs {baseline},{candidate} --mode {mode} "
+                       f"--relevance-level {level}" + (f" --query-set {query_set}" if query_set else "") + "`.")
+            st.dataframe(comparison_frame(report), hide_index=True, key="compare_metric_table",
+                         column_config={
+                             "CI low": st.column_config.NumberColumn(format="%.4f", help=method.interval()),
+                             "CI high": st.column_config.NumberColumn(format="%.4f", help=method.interval()),
+                             "p-value": st.column_config.NumberColumn(format="%.4f", help=method.test()),
+                             "p (Holm)": st.column_config.NumberColumn(format="%.4f", help=method.correction()),
+                             SIGNIFICANT: st.column_config.CheckboxColumn(help=method.correction())})
             for warning in report.warnings:
                 st.caption(f"⚠ {warning}")
             per_query = report.per_query
@@ -161,6 +198,9 @@ with query_set_tab:
         if c2.button("Time both configs", key="compare_latency_run"):
             records = ([r for s in ([query_set] if query_set else sets) for r in store.queries(s)])[:n]
             try:
+                if records:
+                    warm_up(ws, store, search_state.query_from_record(records[0]), [baseline, candidate], 10,
+                            records[0])
                 timed = search_state.time_queries(ws, [(r.query_id, search_state.query_from_record(r)) for r in records],
                                                   [baseline, candidate], 10)
                 st.session_state["compare_latency"] = pd.DataFrame(timed)
@@ -171,6 +211,7 @@ with query_set_tab:
             summary = latency.groupby(["config", "stage"], sort=False)["ms"].quantile([0.5, 0.95]).unstack()
             summary.columns = ["p50 ms", "p95 ms"]
             st.dataframe(summary.reset_index(), hide_index=True, key="compare_latency_table")
+            st.caption(WARM_UP_NOTE)
 
 # ---- blind side-by-side preferences ---------------------------------------------------------------------------
 with blind_tab:
@@ -235,14 +276,5 @@ with blind_tab:
                     st.success(f"Stored: {choice}. Press “Next query” for another.")
         preferences = store.preferences_frame()
         if len(preferences):
-            hash_names = {}
-            for name in names:
-                try:
-                    hash_names.setdefault(search_state.config(name, ws).content_hash(), name)
-                except ValueError:
-                    pass
-            for stored in store.configs():  # imported runs have no file: their stored name
-                hash_names.setdefault(stored.config_hash, stored.name)
-            tally = preference_tally(preferences)
-            tally.insert(0, "config", tally["config_hash"].map(hash_names).fillna("?"))
+            tally = named_tally(preference_tally(preferences), config_names_by_hash(ws, store, names))
             st.dataframe(tally, hide_index=True, key="compare_pref_tally")

@@ -1,4 +1,4 @@
-"""Dashboard: metrics per config and query type, rater agreement, label distributions, coverage, downloads."""
+"""Dashboard: metrics per config and query type, raters (agreement, gold, comments), blind preferences, downloads."""
 
 import math
 import tempfile
@@ -10,20 +10,18 @@ import plotly.express as px
 import streamlit as st
 
 from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE, checkpoint_path, has_model
-from eval import (DEFAULT_MEASURES, aggregate_judgments, build_report, fleiss_kappa, gold_accuracy,
-                  krippendorff_alpha, pairwise_cohen_kappa, rater_bias, write_qrels, write_run)
+from eval import (ReportRequest, aggregate_judgments, fleiss_kappa, krippendorff_alpha, pairwise_cohen_kappa,
+                  rater_comments, rater_table, report_from_store, write_qrels, write_run)
+from labels.preferences import preference_tally
 from workbench import access, search_state, state
-
-RESAMPLES = 1000
-
+from workbench.config_hash_names import config_names_by_hash, named_preferences, named_tally
 
 
 @st.cache_data(show_spinner="Computing the metrics…", max_entries=8)
-def _report(_runs, _judgments, state_key: tuple, configs: tuple):
-    """build_report, once per store state: a rerun (any widget) must not redo thousands of resamples.
-    state_key (store path, judgment and run row counts, mode) changes whenever a label or run is added."""
-    return build_report(_runs, _judgments, configs=list(configs), measures=list(DEFAULT_MEASURES),
-                        resamples=RESAMPLES)
+def _report(_store, request: ReportRequest, state_key: tuple):
+    """report_from_store (as Compare and `eval report`), once per store state: a rerun (any widget) must not redo
+    it. state_key (store path, judgment and run row counts) changes whenever a label or run is added."""
+    return report_from_store(_store, request)
 
 
 user = access.require("researcher")
@@ -31,9 +29,10 @@ ws = state.workspace()
 store = state.store()
 st.title("Dashboard")
 
-judgments_all = store.judgments_frame()
+judgments_with_gold = store.judgments_frame(include_gold=True)  # the CSV export and the rater table keep gold
+judgments_all = judgments_with_gold[~judgments_with_gold["gold"].astype(bool)]
 runs_all = store.run_results_frame()
-if judgments_all.empty and runs_all.empty:
+if judgments_with_gold.empty and runs_all.empty:
     st.info("The judgment store is empty: no runs and no judgments yet. Run `workbench demo` for a populated "
             "sample, or record runs of a query set (Admin), build a task pool and label it (Label); the metrics, "
             "agreement and downloads appear here then.")
@@ -50,11 +49,11 @@ def _temp_bytes(write) -> bytes:
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("judgments", len(judgments_all))
-c2.metric("raters", judgments_all["rater_id"].nunique())
+c2.metric("raters", judgments_with_gold["rater_id"].nunique())  # gold checks too
 c3.metric("judged queries", judgments_all["query_id"].nunique())
 c4.metric("configs with runs", runs_all["config_name"].nunique())
 
-modes = sorted(judgments_all["mode"].unique()) or ["graded"]
+modes = sorted(judgments_with_gold["mode"].unique()) or ["graded"]
 mode = st.selectbox("Labels", modes, key="dashboard_mode")
 judgments = judgments_all[judgments_all["mode"] == mode]
 configs = sorted(runs_all["config_name"].unique())
@@ -68,8 +67,8 @@ elif judgments.empty:
     st.info(f"No {mode} judgments yet: label some results to see metrics.")
 else:
     try:
-        state_key = (str(ws.judgments_path), store.count_rows("judgments"), store.count_rows("runs"), mode)
-        report = _report(runs_all, judgments, state_key, tuple(configs))
+        state_key = (str(ws.judgments_path), store.count_rows("judgments"), store.count_rows("runs"))
+        report = _report(store, ReportRequest(tuple(configs), mode=mode), state_key)
     except ValueError as exc:
         st.warning(str(exc))
 if report is not None:
@@ -86,19 +85,22 @@ if report is not None:
 
 # ---- raters ----------------------------------------------------------------------------------------------------
 st.subheader("Raters")
-if judgments.empty:
+mode_judgments = judgments_with_gold[judgments_with_gold["mode"] == mode]
+gold = store.gold_frame()
+gold = gold[gold["mode"] == mode]
+if mode_judgments.empty and gold.empty:
     st.info(f"No {mode} judgments yet.")
 else:
-    per_rater = judgments.groupby("rater_id").agg(
-        judgments=("label", "size"), mean_label=("label", "mean"), median_seconds=("seconds_spent", "median"),
-        simulated=("simulated", "first")).reset_index()
-    bias = rater_bias(judgments)
-    per_rater = per_rater.merge(bias, on="rater_id", how="left") if "rater_id" in bias.columns else per_rater
-    gold = store.gold_frame()
-    accuracy = gold_accuracy(gold[gold["mode"] == mode])
-    if len(accuracy) and "rater_id" in accuracy.columns:
-        per_rater = per_rater.merge(accuracy, on="rater_id", how="left", suffixes=("", " (gold)"))
-    st.dataframe(per_rater, hide_index=True, key="dashboard_raters")
+    st.dataframe(rater_table(mode_judgments, gold), hide_index=True, key="dashboard_raters")
+    st.caption("judgments, mean_label and bias (own label minus the others' mean on shared results) count ordinary "
+               "tasks; gold_judgments, n_gold, accuracy and mean_abs_error count gold checks; comments counts both.")
+    comments = rater_comments(mode_judgments)
+    with st.expander(f"Rater comments ({len(comments)})", expanded=bool(len(comments))):
+        if len(comments):
+            st.dataframe(comments, hide_index=True, key="dashboard_comments")
+        else:
+            st.caption(f"No comments on {mode} judgments yet; raters add them in the comment box of the Label page.")
+if not judgments.empty:
     fleiss, alpha = fleiss_kappa(judgments), krippendorff_alpha(judgments)
     a1, a2 = st.columns(2)
     a1.metric("Fleiss' kappa", "n/a" if math.isnan(fleiss) else f"{fleiss:.3f}")
@@ -110,6 +112,18 @@ else:
     distribution = judgments.groupby(["rater_id", "label"]).size().rename("judgments").reset_index()
     st.plotly_chart(px.bar(distribution, x="label", y="judgments", color="rater_id", barmode="group",
                            title=f"{mode} label distribution per rater"), key="dashboard_label_chart")
+
+# ---- blind side-by-side preferences -----------------------------------------------------------------------------
+st.subheader("Blind side-by-side preferences")
+preferences = store.preferences_frame()
+config_by_hash = config_names_by_hash(ws, store, search_state.config_names(ws, store)) if len(preferences) else {}
+if preferences.empty:
+    st.caption("No blind preferences yet: researchers record them on Compare's “Blind side-by-side” tab.")
+else:
+    st.dataframe(named_tally(preference_tally(preferences), config_by_hash), hide_index=True,
+                 key="dashboard_pref_tally")
+    st.caption(f"{len(preferences)} preferences by {preferences['rater_id'].nunique()} raters over "
+               f"{preferences['query_id'].nunique()} queries; win_rate = (wins + ties / 2) / comparisons.")
 
 # ---- the relevance model against the raters ---------------------------------------------------------------------
 st.subheader("Relevance model against the raters")
@@ -167,8 +181,13 @@ with d2:
                                                                         tag=run_config)),
                            file_name=f"{run_config}.run", key="dashboard_download_run")
 with d3:
-    st.download_button("Judgments CSV", judgments_all.to_csv(index=False).encode(), file_name="judgments.csv",
-                       key="dashboard_download_judgments")
+    st.download_button("Judgments CSV", judgments_with_gold.to_csv(index=False).encode(), file_name="judgments.csv",
+                       key="dashboard_download_judgments",
+                       help="every mode's latest judgment per task and rater, gold checks included (column gold), "
+                       "with the rater's comment")
+    if len(preferences):
+        st.download_button("Preferences CSV", named_preferences(preferences, config_by_hash).to_csv(index=False).encode(),
+                           file_name="preferences.csv", key="dashboard_download_preferences")
     if report is not None:
         st.download_button("Per-query metrics CSV", report.per_query.to_csv(index=False).encode(),
                            file_name="per_query_metrics.csv", key="dashboard_download_metrics")

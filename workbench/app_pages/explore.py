@@ -1,15 +1,23 @@
-"""Explore: pick a reference (catalog item, scene object, crop or upload), add a descriptor or pivot, see the results."""
+"""Explore: pick a reference (catalog item, scene object, crop or upload), add a descriptor or pivot, see the results.
+
+State (st.session_state): explore_item_kept and explore_upload_path keep the reference across switches of the
+reference mode (Streamlit drops the state of a widget that is not drawn); explore_response is dropped when the
+reference changes; explore_run_now is set by a suggestion's button, which runs the search it fills in.
+"""
+
+from pathlib import Path
 
 import streamlit as st
 
+from engine.query.suggest import suggest_queries
+from engine.query.understand import READ_THRESHOLD
 from engine.records import Query
 from workbench import access, label_state, search_state, state, ui_images, ui_results
-from engine.query.suggest import suggest_queries
 
 PICK_GRID = 12
 PICK_COLUMNS = 6
 NEW_SET = "(new query set)"
-WHOLE, CUSTOM = "whole image", "custom rectangle"
+WHOLE, CUSTOM = "whole image", "a rectangle I draw"
 
 user = access.require("researcher")
 ws = state.workspace()
@@ -28,8 +36,19 @@ def _pick(item_id: str) -> None:
     st.session_state["explore_item"] = item_id
 
 
+def _forget_upload() -> None:
+    st.session_state.pop("explore_upload_path", None)
+    st.session_state.pop("explore_upload_name", None)
+
+
+def _upload_changed() -> None:
+    if st.session_state.get("explore_upload") is None:  # the user removed the file (not: the widget came back empty)
+        _forget_upload()
+
+
 def _suggest(text: str) -> None:
     st.session_state["explore_text"] = text
+    st.session_state["explore_run_now"] = True
 
 
 # ---- the reference ------------------------------------------------------------------------------------------
@@ -57,7 +76,10 @@ if source == "Catalog item":
                     st.image(str(ws.root / item.image_path), width="stretch")
                     st.button(f"Use {item.item_id}", key=f"explore_pick_{item.item_id}", on_click=_pick,
                               args=(item.item_id,), width="stretch")
+    if "explore_item" not in st.session_state:  # back from another mode: the widget's state was dropped
+        st.session_state["explore_item"] = st.session_state.get("explore_item_kept", "")
     item_id = st.text_input("Reference item id", key="explore_item").strip() or None
+    st.session_state["explore_item_kept"] = item_id or ""
     if item_id is not None:
         if item_id not in context.items:
             st.error(f"Item `{item_id}` is not in this workspace's catalog; pick one from the grid above.")
@@ -67,14 +89,22 @@ if source == "Catalog item":
             reference_image = ws.root / found.image_path
             boxes = ui_images.scene_boxes(found.extra) if found.kind == "scene" else []
 elif source == "Upload an image":
-    upload = st.file_uploader("Reference image", type=list(search_state.UPLOAD_TYPES), key="explore_upload")
+    upload = st.file_uploader("Reference image", type=list(search_state.UPLOAD_TYPES), key="explore_upload",
+                              on_change=_upload_changed)
     if upload is not None:
         access.check("researcher")
         try:
-            reference_image = search_state.save_upload(ws, upload.getvalue(), upload.name)
+            saved = search_state.save_upload(ws, upload.getvalue(), upload.name)
         except ValueError as exc:
             st.error(str(exc))
             st.stop()
+        st.session_state["explore_upload_path"], st.session_state["explore_upload_name"] = str(saved), upload.name
+    elif st.session_state.get("explore_upload_path"):  # uploaded before a switch of mode: still the reference
+        c1, c2 = st.columns([3, 1])
+        c1.caption(f"Reference: `{st.session_state.get('explore_upload_name', 'uploaded image')}`, uploaded earlier.")
+        c2.button("Remove it", key="explore_upload_forget", on_click=_forget_upload, width="stretch")
+    if st.session_state.get("explore_upload_path") and Path(st.session_state["explore_upload_path"]).is_file():
+        reference_image = Path(st.session_state["explore_upload_path"])
         image_path = str(reference_image)
 
 crop = None
@@ -92,17 +122,26 @@ if reference_image is not None:
             crop = ui_images.box_tuple(boxes[selected])
         elif choice == CUSTOM:
             w, h = image.size
-            c = st.columns(4)
-            crop = (c[0].number_input("x0", 0, w - 1, 0, key="explore_crop_x0"),
-                    c[1].number_input("y0", 0, h - 1, 0, key="explore_crop_y0"),
-                    c[2].number_input("x1", 1, w, w, key="explore_crop_x1"),
-                    c[3].number_input("y1", 1, h, h, key="explore_crop_y1"))
-            crop = tuple(float(v) for v in crop)
+            size = f"{reference_image.name}_{w}x{h}"  # a new image starts with a fresh rectangle
+            st.caption("Move the edges; the rectangle is drawn on the image.")
+            x0, x1 = st.slider("Left and right edges (px)", 0, w, (w // 4, 3 * w // 4), key=f"explore_crop_x_{size}")
+            y0, y1 = st.slider("Top and bottom edges (px)", 0, h, (h // 4, 3 * h // 4), key=f"explore_crop_y_{size}")
+            if x1 - x0 < 2 or y1 - y0 < 2:
+                st.error(f"The rectangle is {x1 - x0}×{y1 - y0} px; move the edges apart (at least 2 px each way).")
+                st.stop()
+            crop = (float(x0), float(y0), float(x1), float(y1))
     with left:
         drawn = [ui_images.box_tuple(b) for b in boxes]
         if choice == CUSTOM:
             drawn, selected = [crop], 0
         st.image(ui_images.draw_boxes(image, drawn, selected), caption=f"{image.size[0]}×{image.size[1]} px")
+
+# a new reference makes the shown results stale: they go
+response = st.session_state.get("explore_response")
+if response is not None:
+    shown = response.understood.query
+    if (shown.item_id, shown.image_path, shown.crop) != (item_id, image_path, crop):
+        del st.session_state["explore_response"]
 
 # ---- the text, with suggestions from what understanding reads off the reference ----------------------------
 reference = Query(item_id=item_id, image_path=image_path, crop=crop)
@@ -119,8 +158,7 @@ if item_id or image_path:
             st.error(str(exc))
             st.stop()
     reading, confidence = cache[key]
-    st.caption("Read off the reference: " + (", ".join(f"{f} {v} ({confidence[f]:.2f})" for f, v in reading.items())
-                                              or "nothing confident"))
+    st.caption(ui_results.reading_caption(reading, confidence, READ_THRESHOLD))
     suggestions = suggest_queries(reading, confidence, context.vocabulary)
     for start in range(0, len(suggestions), PICK_COLUMNS):
         for n, (column, s) in enumerate(zip(st.columns(PICK_COLUMNS), suggestions[start:start + PICK_COLUMNS])):
@@ -136,7 +174,8 @@ config_name = c1.selectbox("Config", names, key="explore_config",
 if note := search_state.missing_models_note(ws, config_name):
     st.warning(note, icon=":material/model_training:")
 k = int(c2.number_input("Results", 1, 100, 20, key="explore_k"))
-if c3.button("Search", type="primary", key="explore_search", width="stretch"):
+run_now = st.session_state.pop("explore_run_now", False)  # a suggestion was clicked
+if c3.button("Search", type="primary", key="explore_search", width="stretch") or run_now:
     try:
         response = search_state.run_search(ws, Query(text=text, item_id=item_id, image_path=image_path, crop=crop),
                                            config_name, k)
@@ -145,6 +184,7 @@ if c3.button("Search", type="primary", key="explore_search", width="stretch"):
         st.error(str(exc))
     else:
         st.session_state["explore_response"] = response
+        st.session_state["explore_searched"] = (text, config_name, k)
 
 # ---- the results --------------------------------------------------------------------------------------------
 response = st.session_state.get("explore_response")
@@ -155,8 +195,13 @@ if response is not None:
     st.dataframe([response.timings_ms], hide_index=True, key="explore_timings")
     if notes := ui_results.notices_caption(response):
         st.caption(notes)
+    if st.session_state.get("explore_searched") != (text, config_name, k):
+        st.info("These results are for the query as it was searched; press Search to run the changed one.")
     if not response.results:
         st.warning("No results: the CGs found no candidate for this query.")
+    elif nothing_matches := ui_results.coverage_warning(response):
+        st.warning(nothing_matches, icon=":material/search_off:")
+        st.subheader("Nearest alternatives")
     ui_results.result_grid(response, ws, context.items, key="explore_results")
 
     st.subheader("Send to a labeling query set")

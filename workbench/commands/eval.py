@@ -36,6 +36,17 @@ def _relevance_level(text: str) -> int:
         raise argparse.ArgumentTypeError(f"relevance level must be a whole number from 0 to 4, got {text!r}") from None
 
 
+def _alpha(text: str) -> float:
+    """An argparse type: a family-wise error rate strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"alpha must be a number between 0 and 1, e.g. 0.05; got {text!r}")
+    return value
+
+
 def _config_list(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
@@ -45,6 +56,8 @@ def _config_list(text: str) -> list[str]:
 
 def register(sub: argparse._SubParsersAction) -> None:
     from eval import AGGREGATIONS, DEFAULT_MEASURES, DEFAULT_RESAMPLES, TREC_MEASURES, known_measures
+    from eval.multiple_testing import DEFAULT_ALPHA
+    from eval.report import DEFAULT_SEED
 
     parser = sub.add_parser(
         "eval",
@@ -75,7 +88,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "report", parents=[home_option()],
         help="every measure per config and query type, with a paired bootstrap CI and p-value for two configs",
         description=f"Measures (from the registry: {known_measures()}) computed from the judgments; "
-        "with two configs, the second is compared against the first.",
+        "with two configs, the second is compared against the first: a 95% percentile-bootstrap CI of the mean "
+        "per-query delta, a two-sided paired sign-flip randomization p-value, and the Holm-Bonferroni adjusted p "
+        "across every comparison of the report. The app's Compare page computes the same numbers with the same "
+        "defaults.",
     )
     report.add_argument("--configs", type=_config_list, required=True, help="one or two config names: A or A,B")
     report.add_argument("--query-set", default=None, help="only the queries of this query set")
@@ -88,9 +104,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="graded labels >= this count relevant for P, R, map and recip_rank: 0 to 4 (default 3)")
     report.add_argument("--mode", choices=("graded", "binary"), default="graded", help="which labels (default graded)")
     report.add_argument("--exclude-simulated", action="store_true", help="leave out simulated raters' judgments")
-    report.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and permutation draws (default 0)")
+    report.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"seed of the bootstrap and permutation draws (default {DEFAULT_SEED}, as in the app)")
     report.add_argument("--resamples", type=positive_int, default=DEFAULT_RESAMPLES,
-                        help=f"bootstrap and permutation resamples (default {DEFAULT_RESAMPLES})")
+                        help=f"percentile-bootstrap resamples of the queries, and as many sign-flip permutations "
+                        f"(default {DEFAULT_RESAMPLES}, as in the app)")
+    report.add_argument("--alpha", type=_alpha, default=DEFAULT_ALPHA,
+                        help=f"family-wise level of the Holm correction across all the report's comparisons; "
+                        f"adjusted p <= alpha is marked * (default {DEFAULT_ALPHA})")
     report.add_argument("--json", action="store_true", help="print the report as one JSON object")
     report.set_defaults(run=run_report)
 
@@ -289,16 +310,15 @@ def _open(args: argparse.Namespace, *, read_only: bool = True):
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from eval import build_report
+    from eval.store_report import ReportRequest, report_from_store
 
     if len(args.configs) > 2:
         raise ValueError(f"--configs takes one or two configs (the second is compared with the first), got {len(args.configs)}")
+    request = ReportRequest(tuple(args.configs), args.query_set, tuple(args.measures), args.mode,
+                            not args.exclude_simulated, args.aggregate, args.relevance_level, args.seed,
+                            args.resamples, args.alpha)
     with _open(args) as store:
-        runs = store.run_results_frame(args.configs, args.query_set)
-        judgments = store.judgments_frame(include_simulated=not args.exclude_simulated, mode=args.mode,
-                                          query_set=args.query_set)
-    report = build_report(runs, judgments, configs=args.configs, measures=args.measures, aggregate=args.aggregate,
-                          relevance_level=args.relevance_level, seed=args.seed, resamples=args.resamples)
+        report = report_from_store(store, request)
     print(json.dumps(report.to_dict()) if args.json else report.to_text())
     return 0
 

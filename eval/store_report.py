@@ -1,0 +1,36 @@
+"""The report over a judgment store: the one call behind `workbench eval report` and the app's Compare page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eval.measures import DEFAULT_MEASURES
+from eval.multiple_testing import DEFAULT_ALPHA
+from eval.report import DEFAULT_SEED, Report, build_report
+from eval.significance import DEFAULT_RESAMPLES
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to evaluate; the defaults are the CLI's, so that the app and the CLI agree unless told otherwise."""
+
+    configs: tuple[str, ...]  # one or two config names; with two, the second is compared with the first
+    query_set: str | None = None  # None: every query with runs and judgments
+    measures: tuple[str, ...] = DEFAULT_MEASURES  # registry text forms
+    mode: str = "graded"  # which judgments: graded (0-4) or binary (0/1); the two never mix
+    include_simulated: bool = True  # simulated raters' judgments count too
+    aggregate: str = "mean"  # how several raters' labels of one result become one grade
+    relevance_level: float = 3  # graded labels >= this are relevant for P, R, map and recip_rank
+    seed: int = DEFAULT_SEED  # of the bootstrap and permutation draws
+    resamples: int = DEFAULT_RESAMPLES  # bootstrap resamples, and as many permutations
+    alpha: float = DEFAULT_ALPHA  # family-wise level of the Holm correction
+
+
+def report_from_store(store, request: ReportRequest) -> Report:
+    """build_report over the store's latest runs and judgments (`store`: a labels JudgmentStore)."""
+    runs = store.run_results_frame(list(request.configs), request.query_set)
+    judgments = store.judgments_frame(include_simulated=request.include_simulated, mode=request.mode,
+                                      query_set=request.query_set)
+    return build_report(runs, judgments, configs=list(request.configs), measures=list(request.measures),
+                        aggregate=request.aggregate, relevance_level=request.relevance_level, seed=request.seed,
+                        resamples=request.resamples, alpha=request.alpha)
