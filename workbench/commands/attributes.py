@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.commands.common import home_option, positive_int, workspace_from
+from workbench.commands.common import home_option, positive_int, unit_interval, workspace_from
 
 RAW, REPORT, VOCABULARY, CURATED = "raw.jsonl", "extraction_report.json", "vocabulary.json", "curated.jsonl"
 LEARNED = "vocabulary.learned.toml"  # the learned vocabulary, when the workspace keeps one it did not learn
@@ -45,23 +45,13 @@ def _add_curate_options(p: argparse.ArgumentParser) -> None:
                    help="also merge a value into the one other value of its family it holds as a phrase "
                         "(\"carrara marble\" -> marble, \"marbled\" -> marble); off by default, since a modifier "
                         "can change the value (\"business casual\" is not casual)")
-    p.add_argument("--min-family-share", type=_share, default=k.min_family_share,
+    p.add_argument("--min-family-share", type=unit_interval, default=k.min_family_share,
                    help=f"share of the items a learned family must cover (default {k.min_family_share}); families "
                         f"under {k.general_share} must also not describe only a few product types")
     p.add_argument("--replace-vocabulary", action="store_true",
                    help="make the learned vocabulary the workspace's even when its current one came from a file, "
                         "attribute columns or the sample (by default those are kept and the learned one is written "
                         f"to WORKSPACE/attributes/{LEARNED})")
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {value}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
