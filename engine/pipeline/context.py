@@ -7,11 +7,13 @@ import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import lancedb
 import numpy as np
 
 from engine.index.columns import CLIP_TEXT_VEC, IMAGE_VEC, LOAD_SPEC_KEY, TEXT_VEC
 from engine.index.store import open_items_table, read_columns
 from engine.index.vectors import VectorSearcher
+from engine.models.encoders import ImageTextEncoder, SentenceEncoder
 from engine.vocabulary import EMPTY, Vocabulary, load_workspace_vocabulary
 from engine.workspace import Workspace
 
@@ -26,9 +28,9 @@ class UnknownItemError(ValueError):
 @dataclass
 class SearchContext:
     workspace: Workspace
-    table: object
-    clip: object  # ClipEncoder (or a fake with encode_images/encode_texts/identity)
-    text_encoder: object  # TextEncoder (or a fake with encode/identity)
+    table: lancedb.table.Table  # the items table
+    clip: ImageTextEncoder  # ClipEncoder, or a test fake
+    text_encoder: SentenceEncoder  # TextEncoder, or a test fake
     items: dict[str, dict] = field(default_factory=dict)  # item_id -> image_path, attributes, engagement
     vocabulary: Vocabulary = EMPTY  # the workspace's attribute vocabulary (WORKSPACE/vocabulary.toml)
     _searchers: dict[str, VectorSearcher] = field(default_factory=dict)
