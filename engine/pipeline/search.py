@@ -56,7 +56,8 @@ def search(context, query: Query, config: PipelineConfig, k: int = 20) -> Search
         return http_search(context, query, config, k)
     check_k(k)
     t0 = time.perf_counter()
-    query = clean_query(query).query  # every text reaches the models through engine.query.clean (callers show notices)
+    cleaned = clean_query(query)  # every text reaches the models through engine.query.clean
+    query = cleaned.query
     understood = understand(context, query)
     t1 = time.perf_counter()
     calls = []
@@ -72,4 +73,4 @@ def search(context, query: Query, config: PipelineConfig, k: int = 20) -> Search
     timings = {"understand": t1 - t0, "generate": t2 - t1, "features": t3 - t2, "rerank": t4 - t3, "total": t4 - t0}
     in_catalog = catalog_has_targets(context.items, understood.target_attributes, exclude=[query.item_id])
     return SearchResponse(understood, config, tuple(results), {s: round(v * 1000, 3) for s, v in timings.items()},
-                          len(candidates), target_in_catalog=in_catalog)
+                          len(candidates), target_in_catalog=in_catalog, notices=cleaned.notices)

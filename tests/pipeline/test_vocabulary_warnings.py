@@ -34,3 +34,4 @@ def test_with_no_vocabulary_search_still_works_on_embeddings(search_context):
     response = search(context, Query(text="in red", item_id=item), load_config("baseline"), k=5)
     assert len(response.results) == 5
     assert response.understood.target_attributes == {} and response.understood.reference_attributes == {}
+
