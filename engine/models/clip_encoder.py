@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import numpy as np
 
 from engine.models.errors import CheckpointError
 from engine.models.identity import ModelIdentity, file_sha256
+from engine.models.quiet_loading import quiet_loading
 from engine.models.registry import check_clip_name
 from engine.models.sample_model import COMMITTED_CHECKPOINT, SAMPLE_MODEL_NAME, register_sample_model
 
@@ -109,27 +108,6 @@ def _as_rgb(image):
     return image.convert("RGB")
 
 
-@contextlib.contextmanager
-def _quiet_loading() -> Iterator[None]:
-    """Silence open_clip's "initialized partially" and transformers' load report for expected cases."""
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
-    try:
-        import transformers
-
-        previous = transformers.logging.get_verbosity()
-        transformers.logging.set_verbosity_error()
-    except ImportError:  # pragma: no cover
-        previous = None
-    try:
-        yield
-    finally:
-        root.setLevel(level)
-        if previous is not None:
-            transformers.logging.set_verbosity(previous)
-
-
 def load_clip(spec: ClipSpec = ClipSpec(), *, batch_size: int = 64) -> ClipEncoder:
     """Build the model through open_clip's factory and load its weights; errors name the file or name."""
     import open_clip
@@ -154,7 +132,7 @@ def load_clip(spec: ClipSpec = ClipSpec(), *, batch_size: int = 64) -> ClipEncod
                                   f"{spec.name} ({', '.join(open_clip.list_pretrained_tags_by_model(spec.name)) or 'none'})")
         checkpoint_sha = file_sha256(path)
     try:
-        with _quiet_loading():
+        with quiet_loading():
             model, _, preprocess = open_clip.create_model_and_transforms(spec.name, pretrained=pretrained)
     except RuntimeError as exc:
         if checkpoint_sha:
@@ -177,7 +155,7 @@ def _load_sample(spec: ClipSpec, batch_size: int) -> ClipEncoder:
 
     register_sample_model()
     checkpoint = Path(spec.pretrained) if spec.pretrained else COMMITTED_CHECKPOINT
-    with _quiet_loading():
+    with quiet_loading():
         model, _, preprocess = open_clip.create_model_and_transforms(SAMPLE_MODEL_NAME)
     info = load_sample_weights(model, checkpoint)
     tokenizer = open_clip.get_tokenizer(SAMPLE_MODEL_NAME)

@@ -9,6 +9,7 @@ import numpy as np
 
 from engine.models.identity import ModelIdentity, file_sha256
 from engine.models.minilm import minilm_path
+from engine.models.quiet_loading import quiet_loading
 
 DEFAULT_TEXT_MODEL = "all-MiniLM-L6-v2"
 
@@ -45,7 +46,8 @@ def load_text_encoder(name_or_path: str | None = None, *, batch_size: int = 128)
             raise FileNotFoundError(f"text model folder {folder} not found; pass a sentence-transformers folder "
                                     "or hub name, or leave --text-model unset for the packaged MiniLM")
     try:
-        model = SentenceTransformer(str(folder), device="cpu")
+        with quiet_loading():
+            model = SentenceTransformer(str(folder), device="cpu")
     except OSError as exc:
         raise FileNotFoundError(f"cannot load text model {name!r} from {folder}: {exc}") from None
     weights = folder / "model.safetensors"
