@@ -1,5 +1,5 @@
 """What the Label page shows: catalog items by id (read once per process), reference images with the crop drawn,
-grade meanings."""
+grade meanings, the boxed object zoomed."""
 
 from __future__ import annotations
 
@@ -98,4 +98,28 @@ def reference_image(path: str, crop: tuple[float, float, float, float] | None) -
         return path
     buffer = io.BytesIO()
     with_crop_drawn(Path(path), crop).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def zoomed_crop(path: Path, crop: tuple[float, float, float, float], side: int) -> Image.Image:
+    """The boxed part of the image at `path`, scaled (up or down) so that its longer side is `side` pixels."""
+    if side <= 0:
+        raise ValueError(f"the zoomed crop needs a positive size in pixels; got {side}")
+    image = Image.open(path).convert("RGB")
+    box = crop_pixels(crop, image.size)
+    if box[2] <= box[0] or box[3] <= box[1]:
+        raise ValueError(f"the crop {crop} is empty on a {image.size[0]}x{image.size[1]} image; "
+                         "expected x0 < x1 and y0 < y1")
+    part = image.crop(box)
+    scale = side / max(part.size)
+    return part.resize((max(1, round(part.width * scale)), max(1, round(part.height * scale))), Image.LANCZOS)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def crop_image(path: str, crop: tuple[float, float, float, float], side: int) -> bytes:
+    """The boxed object enlarged for judging, as JPEG bytes for st.image (cached like the reference)."""
+    import io
+
+    buffer = io.BytesIO()
+    zoomed_crop(Path(path), crop, side).save(buffer, format="JPEG", quality=90)
     return buffer.getvalue()

@@ -92,9 +92,32 @@ def test_buttons_carry_the_guideline_meanings_and_keyboard_shortcuts(workspace):
     at = page_as("ann")
     labels = {b.key: b for b in at.button}
     assert (labels["label_4"].label, labels["label_0"].label) == ("4 · Excellent", "0 · Irrelevant")
-    assert "Matches both the reference image and the text intent" in [c.value for c in at.caption]
+    assert labels["label_4"].help == "Matches both the reference image and the text intent"
     shortcuts = {key: labels[key].proto.shortcut for key in ("label_0", "label_4", "label_skip", "label_undo")}
     assert shortcuts == {"label_0": "0", "label_4": "4", "label_skip": "s", "label_undo": "u"}
+
+
+def test_the_grade_buttons_are_of_equal_weight(workspace):
+    at = page_as("ann")
+    grades = [b for b in at.button if b.key.startswith("label_") and b.key[-1].isdigit()]
+    assert len(grades) == 5
+    assert {b.proto.type for b in grades} == {"secondary"}  # none highlighted: no pull toward one grade
+
+
+def test_the_guideline_is_beside_the_result_not_over_it(workspace):
+    at = page_as("ann")
+    assert not at.get("popover")
+    [guideline] = [e for e in at.expander if e.label == "Guideline"]
+    assert "Excellent" in "\n".join(m.value for m in guideline.markdown)
+
+
+def test_the_key_script_is_installed_and_blurs_the_comment_on_esc_and_enter(workspace):
+    from workbench.label_keys import key_script
+
+    at = page_as("ann")
+    [html] = at.get("html")
+    assert html.proto.body == key_script()
+    assert '"release": ["Escape", "Enter"]' in key_script() and '"comment": "label_comment"' in key_script()
 
 
 def test_the_page_is_blind(workspace):
@@ -106,24 +129,43 @@ def test_the_page_is_blind(workspace):
         at.button(key="label_2").click().run()
 
 
-def test_precision_at_10_submits_one_binary_label_per_result(workspace):
+def test_precision_at_10_submits_exactly_the_toggled_results(workspace):
     at = page_as("ann")
     at.radio(key="label_mode").set_value("Precision@10 (relevant or not)").run()
     assert not at.exception
     page = at.session_state["label_session_binary"].page
-    assert len({t.query_id for t in page}) == 1 and 1 < len(page) <= 10
+    assert len({t.query_id for t in page}) == 1 and 2 < len(page) <= 10
     assert "0 done / 10 assigned" in at.get("progress")[0].proto.text  # ten binary tasks in the pool
-    at.toggle(key="p10_0").set_value(True)
+    assert [at.toggle(key=f"p10_{i}").label for i in range(len(page))] == [
+        f"Relevant ({'1234567890'[i]})" for i in range(len(page))]  # the key that toggles each result
+    assert all(at.toggle(key=f"p10_{i}").form_id for i in range(len(page)))  # in a form: a toggle does not rerun
+    toggled = {0, len(page) - 1}
+    for i in toggled:
+        at.toggle(key=f"p10_{i}").set_value(True)
+    at.text_input(key="label_comment").input("two match")
     at.button(key="p10_submit").click().run()
     assert not at.exception and not at.error
     frame = store_of(workspace).judgments_frame(mode="binary").set_index("item_id")
     assert len(frame) == len(page)
     assert {t.item_id: int(frame.loc[t.item_id, "label"]) for t in page} == {
-        t.item_id: int(i == 0) for i, t in enumerate(page)
+        t.item_id: int(i in toggled) for i, t in enumerate(page)
     }
-    assert at.toggle(key="p10_0").value is False  # reset for the next page
+    assert [j.comment for j in store_of(workspace).judgment_history(page[1].task_id, "ann")] == ["two match"]
+    assert not any(at.toggle(key=f"p10_{i}").value for i in range(len(at.session_state["label_session_binary"].page)))
+    assert at.text_input(key="label_comment").value == ""  # both cleared for the next page
     next_page = at.session_state["label_session_binary"].page
     assert next_page and next_page[0].query_id != page[0].query_id
+
+
+def test_a_cropped_reference_is_shown_enlarged_beside_the_scene(workspace):
+    at = page_as("ann")
+    for _ in range(6):  # q1 has a crop; its tasks come up among the first six
+        if at.session_state["label_session_graded"].current.query_id == "q1":
+            break
+        at.button(key="label_2").click().run()
+    assert at.session_state["label_session_graded"].current.query_id == "q1"
+    captions = [caption for image in at.image for caption in image.captions]
+    assert "The boxed object, enlarged" in captions and "Scene (boxed: the reference)" in captions
 
 
 @pytest.mark.parametrize("role", ["ann", "ria", "ada"])
@@ -137,6 +179,20 @@ def test_nobody_signed_in_sees_an_error_and_no_task(workspace):
     at = AppTest.from_file(str(PAGE), default_timeout=60).run()
     assert not at.exception
     assert "Not allowed" in at.error[0].value and not at.button
+
+
+@pytest.mark.parametrize(("index", "key"), [(0, "1"), (8, "9"), (9, "0")])
+def test_result_n_of_a_precision_at_10_page_is_toggled_by_key_n_and_the_tenth_by_0(index, key):
+    from workbench.label_keys import p10_key
+
+    assert p10_key(index) == key
+
+
+def test_a_precision_at_10_page_has_no_key_for_an_eleventh_result():
+    from workbench.label_keys import p10_key
+
+    with pytest.raises(ValueError, match="at most 10 results; got result index 10"):
+        p10_key(10)
 
 
 def test_crop_pixels_scales_fractions_and_keeps_pixels():
@@ -158,6 +214,21 @@ def test_grade_meanings_come_from_the_guideline_table():
     table = "| grade | name | meaning |\n| --- | --- | --- |\n| **4** | Excellent | Matches **both** parts: more. |\n"
     table += "| **0** | Irrelevant | **Irrelevant or broken**: nothing. |\n"
     assert grade_meanings(table) == {4: ("Excellent", "Matches both parts"), 0: ("Irrelevant", "Irrelevant or broken")}
+
+
+def test_the_zoomed_crop_is_the_boxed_part_enlarged(tmp_path):
+    from workbench.label_state import zoomed_crop
+
+    path = tmp_path / "halves.png"
+    image = Image.new("RGB", (200, 100), "white")
+    image.paste((255, 0, 0), (100, 0, 200, 100))  # the right half is red
+    image.save(path)
+    zoomed = zoomed_crop(path, (0.5, 0.0, 1.0, 1.0), 400)  # the right half, 100x100 px, to 400 px
+    assert zoomed.size == (400, 400)
+    assert zoomed.getpixel((5, 5)) == (255, 0, 0) and zoomed.getpixel((395, 395)) == (255, 0, 0)
+    assert zoomed_crop(path, (0, 0, 50, 25), 100).size == (100, 50)  # pixels; the aspect kept
+    with pytest.raises(ValueError, match="empty"):
+        zoomed_crop(path, (0.5, 0.5, 0.5, 0.9), 100)
 
 
 def test_items_are_found_by_id_and_the_reference_is_a_path_or_a_drawn_jpeg(workspace, tmp_path):

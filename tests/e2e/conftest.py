@@ -1,8 +1,8 @@
 """Fixtures for the real-browser test: a small indexed workspace with a labeling setup, a served app, headless Chromium.
 
 The workspace is a copy of the session's indexed sample (tests/conftest.py `search_context`). Its judgment
-store gets a query set of three queries, the runs of two configs over it (real searches), a task pool over
-both configs' top 3, a rater and a researcher with passwords. The server is `workbench app --auth password`
+store gets a query set of three queries, the runs of two configs over it (real searches), a graded and a
+Precision@10 task pool over both configs' top 3, a rater and a researcher with passwords. The server is `workbench app --auth password`
 on a free local port, started as a subprocess and always terminated.
 """
 
@@ -78,6 +78,7 @@ def populate_store(context, workspace: Workspace) -> dict:
                 response = search(context, Query(text=text, item_id=item), config, k=10)
                 store.record_run(record, qid, _run_results(response), model_version="sample", index_version="e2e")
         pool = store.build_task_pool(QUERY_SET, list(CONFIGS), k=POOL_K, overlap=1, seed=1)
+        store.build_task_pool(QUERY_SET, list(CONFIGS), k=POOL_K, overlap=1, mode="binary", seed=1)  # Precision@10
         for rater_id, name, role, password in (RATER, RESEARCHER):
             store.add_rater(rater_id, name, role=role, password=password)
     return {"pool": pool}

@@ -1,5 +1,6 @@
-"""The app in a real browser: headless Chromium signs a rater in, labels three tasks from the keyboard, and the
-three judgments land in DuckDB (the 0-4 buttons are visible without scrolling a 1400x1000 window); an admin then
+"""The app in a real browser: headless Chromium signs a rater in, labels three tasks from the keyboard, comments on
+a fourth (Esc hands the keys back), marks a Precision@10 page from the keyboard, and the judgments land in DuckDB
+(the grade buttons, Skip, Undo, the comment and the images are visible without scrolling a 1400x900 viewport); an admin then
 runs an Explore query, opens Compare and every other page (no Streamlit exception on any). Screenshots of every page
 are kept in tests/e2e/artifacts/ (every run) and, with WORKBENCH_UPDATE_SCREENSHOTS=1, copied to docs/screenshots/ (the README's).
 
@@ -19,6 +20,9 @@ from tests.e2e.conftest import ARTIFACTS, POOL_K, QUERY_SET, RATER, RESEARCHER, 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 KEYBOARD_LABELS = ("3", "1", "4")
+COMMENT = ("needs a closer look", "2")  # typed in the comment box, Esc, then this grade key
+P10_TOGGLED = (0, 2)  # results 1 and 3 of the Precision@10 page, toggled by their keys
+VIEWPORT = (1400, 900)
 FIRST_RESULT = re.compile(r"#1\s")  # a result grid's first rank caption ("#1 p000123")
 EXPLORE_QUERY = ("p000000", "in black")  # a sample item, pivoted to black
 OTHER_PAGES = ("Guideline", "Collections", "Dashboard", "Catalog", "Admin")  # shown to an admin, screenshot each
@@ -62,10 +66,16 @@ def test_rater_labels_from_the_keyboard_and_pages_render(e2e_workspace, browser)
         sign_in(browser, server.url, RATER)
         page.open_page(browser, "Label")
         page.keyed(browser, "label_0")  # the graded buttons are there: a task is on screen
-        assert_above_the_fold(browser, [f"label_{grade}" for grade in range(5)])
+        set_viewport(browser, *VIEWPORT)
+        assert_above_the_fold(browser, [f"label_{grade}" for grade in range(5)]
+                              + ["label_skip", "label_undo", "label_comment"], images=True)
         for key in KEYBOARD_LABELS:
             label_with_keyboard(browser, key)
+        comment_then_grade(browser, *COMMENT)
         page.screenshot(browser, "label", ARTIFACTS, SCREENSHOTS)
+        toggled_titles, page_size = precision_at_10_with_keyboard(browser, P10_TOGGLED)
+        page.screenshot(browser, "label_p10", ARTIFACTS)
+        browser.set_window_size(1400, 1000)
 
         sign_in(browser, server.url, RESEARCHER)  # a fresh browser session: the rater is signed out
         page.open_page(browser, "Explore")
@@ -89,14 +99,79 @@ def test_rater_labels_from_the_keyboard_and_pages_render(e2e_workspace, browser)
         server.stop()
 
     with open_store(e2e_workspace.judgments_path, read_only=True) as store:
-        judged = store.judgments_frame(query_set=QUERY_SET).sort_values("judged_at")
+        judged = store.judgments_frame(query_set=QUERY_SET, mode="graded").sort_values("judged_at")
+        marked = store.judgments_frame(query_set=QUERY_SET, mode="binary")
         pooled = store.run_results_frame(query_set=QUERY_SET)
-    assert list(judged["rater_id"]) == [RATER[0]] * 3
-    assert list(judged["label"]) == [int(k) for k in KEYBOARD_LABELS]
-    assert list(judged["mode"]) == ["graded"] * 3
+    graded = len(KEYBOARD_LABELS) + 1
+    assert list(judged["rater_id"]) == [RATER[0]] * graded
+    assert list(judged["label"]) == [int(k) for k in KEYBOARD_LABELS] + [int(COMMENT[1])]
+    assert list(judged["comment"].fillna("")) == [""] * len(KEYBOARD_LABELS) + [COMMENT[0]]
     pairs = list(zip(judged["query_id"], judged["item_id"]))
     top = set(zip(pooled.loc[pooled["rank"] <= POOL_K, "query_id"], pooled.loc[pooled["rank"] <= POOL_K, "item_id"]))
-    assert len(set(pairs)) == 3 and set(pairs) <= top  # three different pooled tasks
+    assert len(set(pairs)) == graded and set(pairs) <= top  # different pooled tasks
+    # the Precision@10 page: one label per result, 1 exactly for the results whose keys were pressed
+    assert len(marked) == page_size and set(marked["rater_id"]) == {RATER[0]} and marked["query_id"].nunique() == 1
+    titles = item_titles(e2e_workspace, list(marked["item_id"]))
+    assert sorted(titles[i] for i in marked.loc[marked["label"] == 1, "item_id"]) == sorted(toggled_titles)
+    assert int(marked["label"].sum()) == len(P10_TOGGLED)
+
+
+def item_titles(workspace, item_ids: list[str]) -> dict[str, str]:
+    from engine.catalog import list_items
+
+    return {item.item_id: item.title or "(no title)" for item in list_items(workspace, limit=1000).items
+            if item.item_id in item_ids}
+
+
+def set_viewport(driver, width: int, height: int) -> None:
+    """Resize the window so that the page itself (not the window with its frame) is width x height."""
+    frame_w, frame_h = driver.execute_script(
+        "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];")
+    driver.set_window_size(width + frame_w, height + frame_h)
+    page.wait_for(driver, lambda d: d.execute_script("return window.innerHeight;") == height, f"a {height} px viewport")
+    page.settle(driver)
+
+
+def comment_then_grade(driver, comment: str, key: str) -> None:
+    """Type a comment, press Esc in the box, then a grade key: the key grades (it does not land in the box)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    before = task_on_screen(driver)
+    field = page.keyed(driver, "label_comment", "input")
+    field.click()
+    field.send_keys(comment)
+    field.send_keys(Keys.ESCAPE)
+    page.wait_for(driver, lambda d: d.execute_script("return document.activeElement === document.body;"),
+                  "Esc to leave the comment box")
+    ActionChains(driver).send_keys(key).perform()  # to whatever has the focus now, as a user's key press
+    page.wait_for(driver, lambda d: page.idle(d) and task_on_screen(d) != before, f"the next task after {key!r}")
+    page.settle(driver)
+    assert page.keyed(driver, "label_comment", "input").get_attribute("value") == ""
+
+
+def precision_at_10_with_keyboard(driver, toggled: tuple[int, ...]) -> tuple[list[str], int]:
+    """Switch to Precision@10, press the keys of `toggled` results and Enter; returns their titles and the page size."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    option = page.wait_for(driver, lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, ".st-key-label_mode label")
+                                                   if "Precision@10" in e.text), None), "the Precision@10 mode")
+    option.click()
+    page.keyed(driver, "p10_submit")
+    page.settle(driver)
+    results = [e for e in driver.find_elements(By.CSS_SELECTOR, '[class*="st-key-p10_result_"]') if e.is_displayed()]
+    titles = [page.keyed(driver, f"p10_result_{i}", '[data-testid="stCaptionContainer"]').text for i in toggled]
+    for i in toggled:
+        page.press(driver, "1234567890"[i])
+    switches = driver.find_elements(By.CSS_SELECTOR, '[class*="st-key-p10_"] input[type="checkbox"]')
+    assert [s.is_selected() for s in switches] == [i in toggled for i in range(len(results))]
+    assert page.idle(driver)  # a toggle waits in the form: no rerun
+    before = task_on_screen(driver)
+    page.press(driver, Keys.ENTER)
+    page.wait_for(driver, lambda d: page.idle(d) and task_on_screen(d) != before, "the page submitted by Enter")
+    page.settle(driver)
+    return titles, len(results)
 
 
 def run_explore_query(driver) -> None:
@@ -140,13 +215,21 @@ def show_comparison(driver) -> None:
     page.settle(driver)
 
 
-def assert_above_the_fold(driver, keys: list[str]) -> None:
-    """Each keyed widget lies wholly inside the window as it opens (no scrolling needed to reach it)."""
+def assert_above_the_fold(driver, keys: list[str], images: bool = False) -> None:
+    """Each keyed widget (and with `images`, every image of the main area) lies wholly inside the window as it
+    opens (no scrolling needed to reach it)."""
+    from selenium.webdriver.common.by import By
+
     driver.execute_script("window.scrollTo(0, 0);")
-    for key in keys:
+    shown = [(key, page.keyed(driver, key)) for key in keys]
+    if images:
+        pictures = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMain"] img')
+        assert pictures, "the Label page shows no image"
+        shown += [(f"image {n}", img) for n, img in enumerate(pictures)]
+    for name, element in shown:
         bottom, height = driver.execute_script(
-            "return [arguments[0].getBoundingClientRect().bottom, window.innerHeight];", page.keyed(driver, key))
-        assert 0 < bottom <= height, f"{key} ends at {bottom:.0f} px, below the {height} px high window"
+            "return [arguments[0].getBoundingClientRect().bottom, window.innerHeight];", element)
+        assert 0 < bottom <= height, f"{name} ends at {bottom:.0f} px, below the {height} px high window"
 
 
 def open_and_check(driver, title: str) -> None:

@@ -1,23 +1,30 @@
-"""Label: the rater's queue, blind. Graded mode shows one result (keys 0-4, S skips, U undoes); Precision@10 shows ten."""
+"""Label: the rater's queue, blind. Graded mode shows one result (keys 0-4, S skips, U undoes); Precision@10 shows ten
+(keys 1-9 and 0 toggle them, Enter submits). Everything a rater needs fits a 1400x900 window."""
 
 import streamlit as st
 
 from labels import LABEL_SCALES
 from workbench import access, state
 from workbench.label_flow import session_for
-from workbench.label_state import grade_meanings, guideline_text, items_by_id, reference_image, resolve_image
+from workbench.label_keys import SKIP_KEY, UNDO_KEY, bind_keys, p10_key
+from workbench.label_state import (
+    crop_image, grade_meanings, guideline_text, items_by_id, reference_image, resolve_image,
+)
 
-IMAGE_WIDTH = 260  # the two images and the 0-4 buttons beside them fit one 1000 px high window, unscrolled
+IMAGE_WIDTH = 260  # the images, the 0-4 buttons, Skip, Undo and the comment fit one 1400x900 window, unscrolled
+ZOOM_PIXELS = 2 * IMAGE_WIDTH  # the enlarged crop's longer side (sharp on a 2x display)
+P10_IMAGE_WIDTH = 150  # two rows of five results under the query
 MODES = {"Graded (0–4)": "graded", "Precision@10 (relevant or not)": "binary"}
 ERROR_KEY = "label_error"
+COMMENT_HELP = "Enter or Esc leaves the box, and the keys grade again."
 
 user = access.require("rater")
 ws = state.workspace()
 store = state.store()
 
 st.title("Label")
-mode_column, progress_column, guideline_column = st.columns([5, 4, 2], vertical_alignment="bottom")
-mode = MODES[mode_column.radio("Mode", list(MODES), key="label_mode", horizontal=True)]
+mode_column, progress_column = st.columns([3, 2], vertical_alignment="center")
+mode = MODES[mode_column.radio("Mode", list(MODES), key="label_mode", horizontal=True, label_visibility="collapsed")]
 session = session_for(st.session_state, user.rater_id, mode)
 
 
@@ -52,21 +59,31 @@ def _undo() -> None:
     _guarded(action)
 
 
+def _clear_page(size: int) -> None:
+    """Untoggle the results and empty the comment for the next page (here, not only by the form's clear_on_submit,
+    which the browser does and AppTest does not)."""
+    for i in range(size):
+        st.session_state[f"p10_{i}"] = False
+    st.session_state["label_comment"] = ""
+
+
+def _skip_page() -> None:
+    size = len(session.page)
+    _guarded(session.skip)
+    _clear_page(size)
+
+
 def _submit_page() -> None:
     def action():
         relevant = [bool(st.session_state.get(f"p10_{i}", False)) for i in range(len(session.page))]
         session.submit_page(state.store(), relevant, st.session_state.get("label_comment") or None)
-        for i in range(len(relevant)):
-            st.session_state[f"p10_{i}"] = False
-        st.session_state["label_comment"] = ""
+        _clear_page(len(relevant))
 
     _guarded(action)
 
 
-def _show_query(query) -> None:
-    st.markdown(f"**Query type:** {query.query_type}")
-    if query.text:
-        st.markdown(f"**Text:** {query.text}")
+def _show_query(query, *, width: int = IMAGE_WIDTH) -> None:
+    st.markdown(f"**{query.query_type.capitalize()} query:** {query.text or '(image only)'}")
     reference = None
     if query.image_item_id:
         found = items_by_id(str(ws.root), (query.image_item_id,)).get(query.image_item_id)
@@ -74,20 +91,28 @@ def _show_query(query) -> None:
     elif query.image_path:
         reference = resolve_image(ws.root, query.image_path)
     if reference is not None and reference.is_file():
-        caption = "Reference (the boxed object is the reference)" if query.crop else "Reference"
-        st.image(reference_image(str(reference), query.crop), caption=caption, width=IMAGE_WIDTH)
+        if query.crop is None:
+            st.image(reference_image(str(reference), None), caption="Reference", width=width)
+            return
+        scene, zoom = st.columns([1, 2], gap="small")  # judge the boxed object, not the whole scene
+        scene.image(reference_image(str(reference), query.crop), caption="Scene (boxed: the reference)",
+                    width="stretch")
+        zoom.image(crop_image(str(reference), query.crop, ZOOM_PIXELS), caption="The boxed object, enlarged",
+                   width="stretch")
     elif query.image_item_id or query.image_path:
         st.warning("The reference image cannot be shown (its file is missing); judge from the text, or skip.")
 
 
-def _show_result(item, *, large: bool) -> None:
+def _show_result(item, *, width: int, compact: bool = False) -> None:
     if item is None:
         st.warning("This result's item is not in the catalog: grade it 0 (broken).")
         return
-    st.image(str(resolve_image(ws.root, item.image_path)), width=IMAGE_WIDTH if large else "stretch")
-    st.markdown(f"**{item.title or '(no title)'}**")
-    if large and item.description:
-        st.caption(item.description)
+    st.image(str(resolve_image(ws.root, item.image_path)), width=width)
+    title = item.title or "(no title)"
+    if compact:
+        st.caption(title)
+    else:
+        st.markdown(f"**{title}**")
 
 
 if message := st.session_state.pop(ERROR_KEY, None):
@@ -98,54 +123,66 @@ progress = store.rater_progress(user.rater_id, mode=mode)
 on_screen = 1 if task is not None and session.reopened is None else 0  # binary: the page's other tasks are still open
 total = progress.done + progress.open + on_screen + len(session.pending)
 progress_column.progress(progress.done / total if total else 1.0, text=f"{progress.done} done / {total} assigned")
-with guideline_column.popover("Guideline", icon=":material/menu_book:", width="stretch",
-                              key="label_guideline"):
-    st.markdown(guideline_text(str(ws.judgments_path), mode))
+bind_keys()
 
 if task is None:
     st.success("No tasks left for you in this mode. Thank you! New tasks appear when an admin builds a task pool.")
     st.stop()
 
 query = store.query(task.query_id)
+guideline = guideline_text(str(ws.judgments_path), mode)
 
 if mode == "graded":
     item = items_by_id(str(ws.root), (task.item_id,)).get(task.item_id)
-    left, right, grading = st.columns([5, 5, 4], gap="medium")  # the grade buttons beside the images
+    left, right, grading = st.columns([4, 3, 3], gap="medium")  # the grade buttons beside the images
     with left:
         st.subheader("Query")
         _show_query(query)
     with right:
         st.subheader("Result")
-        _show_result(item, large=True)
+        _show_result(item, width=IMAGE_WIDTH)
+        if item is not None and item.description:
+            st.caption(item.description)
     meanings = grade_meanings(guideline_text(str(ws.judgments_path), "graded"))
     low, high = LABEL_SCALES["graded"]
     with grading:
         st.subheader("Your grade")
         if session.reopened is not None:
             st.info(f"Changing your label {session.reopened.label} for this result: choose again.")
-        for grade in range(high, low - 1, -1):  # best first, as the guideline's table reads
+        for grade in range(high, low - 1, -1):  # best first, as the guideline's table reads; all of equal weight
             name, meaning = meanings.get(grade, ("", ""))
             st.button(
                 f"{grade} · {name}" if name else str(grade), key=f"label_{grade}", on_click=_grade, args=(grade,),
-                help=meaning or None, shortcut=str(grade), width="stretch", type="primary" if grade == high else "secondary",
+                help=meaning or None, shortcut=str(grade), width="stretch", type="secondary",
             )
-            st.caption(meaning)
         skip, undo = st.columns(2)
-        skip.button("Skip", key="label_skip", on_click=_skip, shortcut="S", width="stretch")
-        undo.button("Undo", key="label_undo", on_click=_undo, shortcut="U", width="stretch", disabled=not session.judged)
-        st.text_input("Comment (optional)", key="label_comment", placeholder="e.g. broken image, unsure of the color")
+        skip.button("Skip", key="label_skip", on_click=_skip, shortcut=SKIP_KEY, width="stretch")
+        undo.button("Undo", key="label_undo", on_click=_undo, shortcut=UNDO_KEY, width="stretch",
+                    disabled=not session.judged)
+        st.text_input("Comment (optional)", key="label_comment", help=COMMENT_HELP,
+                      placeholder="e.g. broken image, unsure of the color")
+        with st.expander("Guideline", icon=":material/menu_book:", key="label_guideline"):
+            st.markdown(guideline)
 else:
-    st.subheader("Query")
-    _show_query(query)
-    st.subheader("Results: mark each one that matches the query")
+    query_column, guideline_column = st.columns([3, 2], gap="medium")
+    with query_column:
+        _show_query(query, width=P10_IMAGE_WIDTH)
+    with guideline_column.expander("Guideline", icon=":material/menu_book:", key="label_guideline"):
+        st.markdown(guideline)
     items = items_by_id(str(ws.root), tuple(t.item_id for t in session.page))
     per_row = 5
-    for start in range(0, len(session.page), per_row):
-        for column, (i, page_task) in zip(st.columns(per_row), list(enumerate(session.page))[start : start + per_row]):
-            with column:
-                _show_result(items.get(page_task.item_id), large=False)
-                st.toggle("Relevant", key=f"p10_{i}")
-    st.text_input("Comment (optional)", key="label_comment")
-    submit, skip, _ = st.columns([1, 1, 4])
-    submit.button("Submit page", key="p10_submit", on_click=_submit_page, type="primary", width="stretch")
-    skip.button("Skip page", key="p10_skip", on_click=_skip, width="stretch")
+    # a form: toggling a result (click or key) waits in the browser; Submit sends the whole page in one rerun
+    # (Enter in the comment box leaves it, as in graded mode, rather than submitting)
+    with st.form("p10_form", border=False, enter_to_submit=False, clear_on_submit=True):
+        st.markdown("**Mark each result that matches the query** (keys 1–9 and 0 toggle results 1–10, Enter submits)")
+        numbered = list(enumerate(session.page))
+        for start in range(0, len(numbered), per_row):
+            for column, (i, page_task) in zip(st.columns(per_row), numbered[start : start + per_row]):
+                with column.container(key=f"p10_result_{i}"):
+                    _show_result(items.get(page_task.item_id), width=P10_IMAGE_WIDTH, compact=True)
+                    st.toggle(f"Relevant ({p10_key(i)})", key=f"p10_{i}")
+        comment, submit, skip = st.columns([4, 1, 1], vertical_alignment="bottom")
+        comment.text_input("Comment (optional)", key="label_comment", help=COMMENT_HELP)
+        submit.form_submit_button("Submit page", key="p10_submit", on_click=_submit_page, type="primary",
+                                  width="stretch")
+        skip.form_submit_button("Skip page", key="p10_skip", on_click=_skip_page, width="stretch")
