@@ -62,10 +62,21 @@ def prioritise(entries: list[tuple[str, str, bool]], priority: Mapping[tuple[str
     return [e if e[2] else next(ranked) for e in entries]
 
 
-def choose(candidates: list, n: int, seed: int) -> list:
-    """`n` of the (sorted) candidates, without replacement, chosen by `seed`."""
-    picked = np.random.default_rng([seed, 1]).choice(len(candidates), size=n, replace=False)
-    return [candidates[i] for i in sorted(picked)]
+def choose_varied(candidates: list[tuple[str, str]], n: int, seed: int) -> list[tuple[str, str]]:
+    """`n` of the sorted (query_id, item_id) candidates, chosen by `seed`, as many distinct items and queries as can be.
+
+    A check that shows the same product again, or the same query again, is soon recognised as a check.
+    """
+    order = np.random.default_rng([seed, 1]).permutation(len(candidates))
+    item_uses: dict[str, int] = {}
+    query_uses: dict[str, int] = {}
+    ranked = []
+    for position in order:  # the k-th candidate of an item (or query) in shuffled order ranks in round k
+        query_id, item_id = candidates[position]
+        item_uses[item_id] = item_uses.get(item_id, 0) + 1
+        query_uses[query_id] = query_uses.get(query_id, 0) + 1
+        ranked.append(((item_uses[item_id], query_uses[query_id]), len(ranked), candidates[position]))
+    return sorted(pair for _, _, pair in sorted(ranked)[:n])
 
 
 def insert_gold(
@@ -197,7 +208,7 @@ def build_task_pool(
                 f"gold_rate {gold_rate} asks for gold tasks, but there are no {mode} gold answers outside this pool; "
                 "add some with add_gold(query_id, item_id, expected_label, mode=...) or pass gold_rate=0"
             )
-        gold = choose(candidates, min(wanted_gold, len(candidates)), seed)
+        gold = choose_varied(candidates, min(wanted_gold, len(candidates)), seed)
     entries = shuffle([(q, i, False) for q, i in pairs] + [(q, i, True) for q, i in gold], seed)
     if priority:
         entries = prioritise(entries, priority)
@@ -215,39 +226,94 @@ def build_task_pool(
     )
 
 
-# The first task (in id order, i.e. shuffled pool order) of the mode that this rater has never been
-# given nor judged, and that still wants raters: fewer than its overlap have judged it or hold a
-# fresh assignment. Gold tasks (overlap NULL) go to every rater once.
-_NEXT_TASK = """
+# The tasks a rater may be handed, and the one handed next, in SQL: the rule's definition, which
+# `TaskQueue` answers from memory and is tested against.
+#
+# open_tasks: pooled tasks of the mode this rater was never given nor judged that still want raters: fewer
+#   than their overlap have judged them or hold a fresh, unskipped assignment. Gold (overlap NULL) goes to
+#   every rater once.
+# held: the rater's own open assignments (unjudged, unskipped) of the mode that still want raters when the
+#   rater's own claim is not counted: served again first, so a reload or a new sign-in orphans nothing; once
+#   stale (ASSIGNMENT_TTL) and filled by others, a claim is released for good.
+# Then gold is mixed in at its pool's gold_rate: the first open gold task comes next when, with it, the
+# rater's share of gold among the tasks of the mode they were given would not pass the rate. Gold is only
+# served while an ordinary task is left, so that a rater never gets a queue of checks alone.
+_RATER_TASKS = """
     WITH involvement AS (
         SELECT task_id, rater_id, true AS engaged FROM judgments
         UNION
-        SELECT task_id, rater_id, assigned_at >= $fresh_since AS engaged FROM assignments
+        SELECT a.task_id, a.rater_id,
+               a.assigned_at >= $fresh_since AND NOT EXISTS (
+                   SELECT 1 FROM assignment_skips s WHERE s.task_id = a.task_id AND s.rater_id = a.rater_id) AS engaged
+        FROM assignments a
     ),
     per_task AS (
         SELECT task_id,
                count(DISTINCT rater_id) FILTER (WHERE engaged) AS engaged,
+               count(DISTINCT rater_id) FILTER (WHERE engaged AND rater_id <> $rater_id) AS engaged_others,
                bool_or(rater_id = $rater_id) AS seen
         FROM involvement GROUP BY task_id
     ),
     wanted AS (
-        SELECT task_id, bool_or(overlap IS NULL) AS everyone, max(overlap) AS overlap
-        FROM pool_tasks GROUP BY task_id
-    )
-    SELECT t.task_id, t.query_id, t.item_id, t.mode, t.is_gold
-    FROM tasks t
-    JOIN wanted w USING (task_id)
-    LEFT JOIN per_task p USING (task_id)
-    WHERE t.mode = $mode
-      AND NOT coalesce(p.seen, false)
-      AND (w.everyone OR coalesce(p.engaged, 0) < w.overlap)
-    ORDER BY t.task_id
+        SELECT pt.task_id, bool_or(pt.overlap IS NULL) AS everyone, max(pt.overlap) AS overlap,
+               max(p.gold_rate) AS gold_rate
+        FROM pool_tasks pt JOIN pools p USING (pool_id) GROUP BY pt.task_id
+    ),
+    open_tasks AS (
+        SELECT t.task_id, t.is_gold, w.gold_rate
+        FROM tasks t
+        JOIN wanted w USING (task_id)
+        LEFT JOIN per_task p USING (task_id)
+        WHERE t.mode = $mode
+          AND NOT coalesce(p.seen, false)
+          AND (w.everyone OR coalesce(p.engaged, 0) < w.overlap)
+    ),
+    held AS (
+        SELECT DISTINCT a.task_id
+        FROM assignments a
+        JOIN tasks t USING (task_id)
+        JOIN wanted w USING (task_id)
+        LEFT JOIN per_task p USING (task_id)
+        WHERE a.rater_id = $rater_id AND t.mode = $mode
+          AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.task_id = a.task_id AND j.rater_id = a.rater_id)
+          AND NOT EXISTS (SELECT 1 FROM assignment_skips s WHERE s.task_id = a.task_id AND s.rater_id = a.rater_id)
+          AND (w.everyone OR coalesce(p.engaged_others, 0) < w.overlap)
+    ),
+    given AS (
+        SELECT count(*) FILTER (WHERE NOT t.is_gold) AS ordinary, count(*) FILTER (WHERE t.is_gold) AS gold
+        FROM per_task p JOIN tasks t USING (task_id)
+        WHERE p.seen AND t.mode = $mode
+    ),
+    next_ordinary AS (SELECT min(task_id) AS task_id FROM open_tasks WHERE NOT is_gold),
+    next_gold AS (SELECT task_id, gold_rate FROM open_tasks WHERE is_gold ORDER BY task_id LIMIT 1)
+"""
+
+_NEXT_TASK = _RATER_TASKS + """
+    SELECT t.task_id, t.query_id, t.item_id, t.mode, t.is_gold, c.held
+    FROM (
+        SELECT task_id, true AS held, 0 AS step FROM held
+        UNION ALL
+        SELECT g.task_id, false, 1 FROM next_gold g, next_ordinary o, given
+        WHERE o.task_id IS NOT NULL AND given.gold + 1 <= g.gold_rate * (given.ordinary + given.gold + 1)
+        UNION ALL
+        SELECT task_id, false, 2 FROM next_ordinary WHERE task_id IS NOT NULL
+    ) c
+    JOIN tasks t USING (task_id)
+    ORDER BY c.step, t.task_id
     LIMIT 1
 """
 
+# How many tasks the rater was never given that still want raters, and how many of them are gold.
+_OPEN_TASKS = _RATER_TASKS + "SELECT count(*), count(*) FILTER (WHERE is_gold) FROM open_tasks"
+
+
+def _refresh_claim(con: duckdb.DuckDBPyConnection, task_id: int, rater_id: str, now: datetime) -> None:
+    """The rater's open assignment of the task counts as fresh again from `now` (it is on their screen again)."""
+    con.execute("UPDATE assignments SET assigned_at = ? WHERE task_id = ? AND rater_id = ?", [now, task_id, rater_id])
+
 
 def assign_next(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, now: datetime) -> Task | None:
-    """Give the rater the next task that still needs judgments and that they were never given; None when done.
+    """Give the rater their open task again, or the next task that still needs judgments; None when done.
 
     The rule in SQL over every judgment and assignment: the definition `assign_next_queued` is tested against.
     """
@@ -260,11 +326,32 @@ def assign_next(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, now
     ).fetchone()
     if row is None:
         return None
-    task = Task(*row)
-    con.execute(
-        "INSERT INTO assignments VALUES (?, ?, ?, ?)", [next_id(con, "assignments", "assignment_id"), task.task_id, rater_id, now]
-    )
+    task, held = Task(*row[:5]), row[5]
+    if held:
+        _refresh_claim(con, task.task_id, rater_id, now)
+    else:
+        con.execute(
+            "INSERT INTO assignments VALUES (?, ?, ?, ?)",
+            [next_id(con, "assignments", "assignment_id"), task.task_id, rater_id, now],
+        )
     return task
+
+
+def skip_task(con: duckdb.DuckDBPyConnection, task_id: int, rater_id: str, *, now: datetime) -> bool:
+    """Record that the rater put their open task aside; False (nothing written) when they hold no open assignment of it."""
+    open_row = con.execute(
+        """
+        SELECT 1 FROM assignments a
+        WHERE a.task_id = ? AND a.rater_id = ?
+          AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.task_id = a.task_id AND j.rater_id = a.rater_id)
+          AND NOT EXISTS (SELECT 1 FROM assignment_skips s WHERE s.task_id = a.task_id AND s.rater_id = a.rater_id)
+        """,
+        [task_id, rater_id],
+    ).fetchone()
+    if open_row is None:
+        return False
+    con.execute("INSERT INTO assignment_skips VALUES (?, ?, ?)", [task_id, rater_id, now])
+    return True
 
 
 def check_active_queued(con: duckdb.DuckDBPyConnection, queue: TaskQueue, rater_id: str) -> None:
@@ -282,13 +369,26 @@ def assign_next_queued(
     """`assign_next` deciding from the in-memory queue (the caller's transaction keeps both in step); one INSERT."""
     check_mode(mode)
     check_active_queued(con, queue, rater_id)
-    task = queue.next_task(rater_id, mode, now - ASSIGNMENT_TTL)
+    task, held = queue.next_task(rater_id, mode, now - ASSIGNMENT_TTL)
     if task is None:
         return None
+    if held:
+        _refresh_claim(con, task.task_id, rater_id, now)
+        queue.refreshed(task.task_id, rater_id, now)
+        return task
     assignment_id = queue.next_assignment_id
     con.execute("INSERT INTO assignments VALUES (?, ?, ?, ?)", [assignment_id, task.task_id, rater_id, now])
     queue.assigned(task.task_id, rater_id, now, assignment_id)
     return task
+
+
+def skip_task_queued(con: duckdb.DuckDBPyConnection, queue: TaskQueue, task_id: int, rater_id: str, *, now: datetime) -> bool:
+    """`skip_task` deciding from the in-memory queue; one INSERT when the rater holds the task open."""
+    if not queue.holds_open(task_id, rater_id):
+        return False
+    con.execute("INSERT INTO assignment_skips VALUES (?, ?, ?)", [task_id, rater_id, now])
+    queue.skipped(task_id, rater_id)
+    return True
 
 
 def select_task(con: duckdb.DuckDBPyConnection, task_id: object) -> Task:

@@ -6,15 +6,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from labels.pools import _NEXT_TASK, ASSIGNMENT_TTL, _check_int
+from labels.pools import _OPEN_TASKS, ASSIGNMENT_TTL, _check_int
 from labels.queries import require_query
 from labels.raters import require_rater
 from labels.records import Task
 from labels.scales import check_mode
 from labels.task_queue import TaskQueue
-
-# Every task `assign_next` would still hand this rater, in the order it would: the same rule, unlimited.
-_OPEN_TASKS = "SELECT count(*) FROM (" + _NEXT_TASK.rsplit("LIMIT", 1)[0] + ")"
 
 
 @dataclass(frozen=True)
@@ -22,7 +19,8 @@ class RaterProgress:
     """How far one rater is through the work of one mode."""
 
     done: int  # distinct tasks of the mode this rater has judged
-    open: int  # tasks `assign_next` would still hand them (not counting one they hold unjudged)
+    open: int  # tasks never given to them that still want raters (not counting ones they hold unjudged)
+    open_gold: int = 0  # of which gold: served only between ordinary tasks, so withheld once those run out
 
 
 def query_tasks(con: duckdb.DuckDBPyConnection, rater_id: str, query_id: str, *, mode: str, limit: int) -> list[Task]:
@@ -51,10 +49,10 @@ def rater_progress(con: duckdb.DuckDBPyConnection, rater_id: str, *, mode: str, 
     done = con.execute(
         "SELECT count(DISTINCT task_id) FROM judgments WHERE rater_id = ? AND mode = ?", [rater_id, mode]
     ).fetchone()[0]
-    still_open = con.execute(
+    still_open, gold = con.execute(
         _OPEN_TASKS, {"rater_id": rater_id, "mode": mode, "fresh_since": now - ASSIGNMENT_TTL}
-    ).fetchone()[0]
-    return RaterProgress(done=int(done), open=int(still_open))
+    ).fetchone()
+    return RaterProgress(done=int(done), open=int(still_open), open_gold=int(gold))
 
 
 def queued_progress(queue: TaskQueue, rater_id: str, *, mode: str, now) -> RaterProgress:
@@ -62,7 +60,8 @@ def queued_progress(queue: TaskQueue, rater_id: str, *, mode: str, now) -> Rater
     check_mode(mode)
     with queue.lock:
         return RaterProgress(
-            done=queue.done_count(rater_id, mode), open=queue.open_count(rater_id, mode, now - ASSIGNMENT_TTL)
+            done=queue.done_count(rater_id, mode), open=queue.open_count(rater_id, mode, now - ASSIGNMENT_TTL),
+            open_gold=queue.open_gold_count(rater_id, mode),
         )
 
 

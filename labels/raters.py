@@ -109,6 +109,7 @@ def set_secret(con: duckdb.DuckDBPyConnection, rater_id: str, password: str) -> 
     """Replace a rater's secret (the old one stops working at once)."""
     rater = require_rater(con, rater_id)
     con.execute("UPDATE raters SET credential_hash = ? WHERE rater_id = ?", [hash_password(password), rater.rater_id])
+    end_sessions(con, rater.rater_id)
     return rater
 
 
@@ -119,6 +120,7 @@ def remove_rater(con: duckdb.DuckDBPyConnection, rater_id: str, *, now: datetime
         raise ConflictError(f"rater {rater.rater_id!r} was already removed")
     con.execute("INSERT INTO rater_removals (rater_id, removed_at) VALUES (?, ?)", [rater.rater_id, now])
     con.execute("UPDATE raters SET credential_hash = NULL WHERE rater_id = ?", [rater.rater_id])
+    end_sessions(con, rater.rater_id)
     return rater
 
 
@@ -136,3 +138,25 @@ def is_removed(con: duckdb.DuckDBPyConnection, rater_id: str) -> bool:
 
 def removed_rater_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT rater_id FROM rater_removals").fetchall()}
+
+
+def session_epoch(con: duckdb.DuckDBPyConnection, rater_id: str) -> int:
+    """The rater's session epoch: tokens issued in an earlier one no longer sign anybody in (0 until first ended)."""
+    row = con.execute("SELECT epoch FROM rater_sessions WHERE rater_id = ?", [rater_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def end_sessions(con: duckdb.DuckDBPyConnection, rater_id: str) -> int:
+    """Move the rater's session epoch on, so that every session token issued so far stops working; the new epoch."""
+    epoch = session_epoch(con, rater_id) + 1
+    con.execute("INSERT OR REPLACE INTO rater_sessions VALUES (?, ?)", [rater_id, epoch])
+    return epoch
+
+
+def session_rater(con: duckdb.DuckDBPyConnection, rater_id: str) -> tuple[Rater, int] | None:
+    """The rater as stored now and their session epoch, or None when they cannot hold a session (unknown id,
+    removed, or no secret to sign in with)."""
+    row = con.execute(
+        f"SELECT {_COLUMNS} FROM raters WHERE rater_id = ? AND credential_hash IS NOT NULL "
+        "AND rater_id NOT IN (SELECT rater_id FROM rater_removals)", [rater_id]).fetchone()
+    return (Rater(*row), session_epoch(con, rater_id)) if row else None

@@ -208,6 +208,15 @@ class JudgmentStore:
         with self._queue_write() as (con, queue):
             return pools.assign_next_queued(con, queue, rater_id, mode=mode, now=self.clock())
 
+    def skip_task(self, task_id: int, rater_id: str) -> bool:
+        """Put the rater's open task aside: released to others at once and never served to them again.
+
+        False (nothing written) when they hold no open assignment of it (already judged, skipped, or never given).
+        """
+        with self._queue_write() as (con, queue):
+            pools.check_active_queued(con, queue, rater_id)
+            return pools.skip_task_queued(con, queue, task_id, rater_id, now=self.clock())
+
     def record_judgment(
         self, task_id: int, rater_id: str, label: int, *, seconds_spent: float, comment: str | None = None
     ) -> Judgment:
@@ -363,6 +372,18 @@ class JudgmentStore:
         """Stop a rater signing in; every judgment they made stays."""
         with self._write() as con:
             return raters.remove_rater(con, rater_id, now=self.clock())
+
+    def session_rater(self, rater_id: str) -> tuple[Rater, int] | None:
+        """The rater as stored now and their session epoch; None when they cannot hold a session (unknown, removed,
+        no secret)."""
+        with self._read() as con:
+            return raters.session_rater(con, rater_id)
+
+    def end_sessions(self, rater_id: str) -> int:
+        """End every session of the rater (their session tokens stop working); returns the new session epoch."""
+        with self._write(keeps_queue=True) as con:
+            raters.require_rater(con, rater_id)
+            return raters.end_sessions(con, rater_id)
 
     def task(self, task_id: int) -> Task:
         """One task by id."""

@@ -22,13 +22,21 @@ def test_the_app_menu_opens_the_catalog(home):
     assert at.title[0].value == "Catalog"
 
 
-def test_a_rater_cannot_browse_the_catalog(home, monkeypatch):
+def test_a_rater_cannot_browse_the_catalog(ingested_workspace, monkeypatch, tmp_path):
+    import shutil
     from datetime import datetime
 
     from labels import Rater
 
+    home = tmp_path / "ws"  # a private copy: the rater is written into its store
+    shutil.copytree(ingested_workspace.root, home)
+    monkeypatch.setenv("WORKBENCH_HOME", str(home))
+
     monkeypatch.setenv("WORKBENCH_AUTH", "password")
+    from tests.app.test_dashboard import seat
+
     at = AppTest.from_file(str(CATALOG_PAGE), default_timeout=60)
+    seat(home, Rater("ann", "Ann", "rater", False, datetime(2026, 1, 1)))
     at.session_state["signed_in_rater"] = Rater("ann", "Ann", "rater", False, datetime(2026, 1, 1))
     at.run()
     assert not at.exception

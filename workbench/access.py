@@ -51,12 +51,15 @@ def allows(user: Rater | None, minimum: str) -> bool:
 
 
 def current_user() -> Rater | None:
-    """The signed-in rater of this browser session, or the local admin under --auth none."""
+    """The signed-in rater of this browser session (kept across reloads by a session token, re-read from the store
+    on every page load), or the local admin under --auth none."""
     if auth_mode() == "none":
         from workbench import state
 
         return state.local_admin()
-    return st.session_state.get(SESSION_KEY)
+    from workbench import sessions
+
+    return sessions.current(SESSION_KEY)
 
 
 def allowed_pages(user: Rater | None) -> list:
@@ -83,7 +86,12 @@ def client_address() -> str | None:
 
 
 def sign_in(user: Rater) -> None:
+    """Sign `user` in: for this browser session, and for reloads and new tabs of its URL until the token expires."""
+    from workbench import sessions
+
     st.session_state[SESSION_KEY] = user
+    st.session_state.pop(sessions.ENDED_KEY, None)
+    sessions.start(user)
 
 
 def authenticate(rater_id: str, secret: str) -> Rater | None:
@@ -121,7 +129,10 @@ def check_password_mode_ready(store) -> list[str]:
 
 
 def sign_out() -> None:
-    st.session_state.pop(SESSION_KEY, None)
+    """End the rater's sessions: this one, and every reload or tab of a session link issued to them so far."""
+    from workbench import sessions
+
+    sessions.end(SESSION_KEY, everywhere=True)
 
 
 def check(minimum: str) -> Rater:

@@ -7,7 +7,7 @@ user is an admin, and a banner on every page says so.
 
 import streamlit as st
 
-from workbench import access
+from workbench import access, sessions
 
 DEFAULT_PAGE = {"rater": "label.py", "researcher": "explore.py", "admin": "explore.py"}
 
@@ -16,6 +16,8 @@ st.set_page_config(page_title="Relevance workbench", page_icon=":mag:", layout="
 
 def _sign_in_form() -> None:
     st.title("Relevance workbench")
+    if ended := st.session_state.get(sessions.ENDED_KEY):
+        st.info(f"Signed out: {ended}.", icon=":material/logout:")
     with st.form("signin"):
         st.markdown("**Sign in**")
         rater_id = st.text_input("Rater id", key="signin_rater")

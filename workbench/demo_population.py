@@ -50,16 +50,25 @@ def oracle_for(bench_queries, truth, query_set: str = QUERY_SET):
 
 def add_gold_answers(store, bench_queries, truth, shown: set[tuple[str, str]], *, every: int = 4,
                      query_set: str = QUERY_SET) -> int:
-    """Gold answers for every `every`-th query: one perfect (4) and one irrelevant (0) item no run showed."""
+    """Gold answers for every `every`-th query: one perfect (4) and one irrelevant (0) item no run showed.
+
+    Each query's items are tried in an order of its own, and an item is used once, so that the checks do not
+    keep showing the same decoy product (a check seen twice is soon recognised as one).
+    """
+    import random
+
     added = 0
     items = sorted(truth)
+    used: set[str] = set()
     for q in bench_queries[::every]:
         query_id = f"{query_set}:{q.query_id}"
+        order = random.Random(query_id).sample(items, len(items))  # a str seed is hashed stably (not hash())
         for wanted in (4, 0):
-            item = next((i for i in items if i not in (q.reference_id, q.query.item_id)
+            item = next((i for i in order if i not in (q.reference_id, q.query.item_id) and i not in used
                          and (query_id, i) not in shown and q.grade(truth, i) == wanted), None)
             if item is not None:
                 store.add_gold(query_id, item, wanted, note="sample ground truth")
+                used.add(item)
                 added += 1
     return added
 

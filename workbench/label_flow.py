@@ -27,10 +27,18 @@ class LabelSession:
     pending: list[Task] = field(default_factory=list)  # tasks pushed aside by undo, shown again before new ones
     judged: list[int] = field(default_factory=list)  # task ids judged in this session, newest last (the undo stack)
     reopened: Judgment | None = None  # after undo: the rater's label being changed
+    skipped: list[int] = field(default_factory=list)  # tasks skipped since the last show, written by the next one
     clock: Callable[[], float] = time.monotonic
 
     def show(self, store) -> Task | None:
-        """The task to show now, fetching the next one (pending first, then the queue) when none is on screen."""
+        """The task to show now, fetching the next one (pending first, then the queue) when none is on screen.
+
+        The queue serves the rater's own open task first, so a new session (a reload, a new tab) shows the
+        task the last one left on screen.
+        """
+        while self.skipped:  # written here because `skip` has no store (the page calls it as a plain callback)
+            store.skip_task(self.skipped[0], self.rater_id)
+            self.skipped.pop(0)
         if self.current is None:
             self.reopened = None
             self.current = self.pending.pop(0) if self.pending else store.assign_next(self.rater_id, mode=self.mode)
@@ -77,7 +85,9 @@ class LabelSession:
         return judgments
 
     def skip(self) -> None:
-        """Leave the task on screen unjudged; the queue never serves it to this rater again."""
+        """Leave the task on screen unjudged; the next `show` releases it to others, never to serve it to this rater again."""
+        if self.current is not None and self.reopened is None:  # a task reopened by undo was judged: nothing to release
+            self.skipped.append(self.current.task_id)
         self.current, self.page = None, []
 
     def undo(self, store) -> bool:
@@ -102,3 +112,12 @@ def session_for(state, rater_id: str, mode: str) -> LabelSession:
         session = LabelSession(rater_id=rater_id, mode=mode)
         state[key] = session
     return session
+
+
+def queue_end_message(progress) -> str:
+    """What the Label page says when the queue hands the rater nothing more (`progress`: store.rater_progress)."""
+    if progress.open_gold:
+        checks = "check remains" if progress.open_gold == 1 else "checks remain"
+        return (f"No ordinary tasks left for you in this mode; {progress.open_gold} {checks} withheld "
+                "(checks are only mixed in between ordinary tasks). New tasks appear when an admin builds a task pool.")
+    return "No tasks left for you in this mode. Thank you! New tasks appear when an admin builds a task pool."

@@ -53,8 +53,19 @@ def page(name: str, monkeypatch, home: Path, rater: Rater | None = None) -> AppT
     monkeypatch.setenv("WORKBENCH_AUTH", "password" if rater else "none")
     at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
     if rater is not None:
+        seat(home, rater)
         at.session_state["signed_in_rater"] = rater
     return at
+
+
+def seat(home: Path, rater: Rater) -> None:
+    """Register the rater (with a secret) in the workspace's store: every page load re-reads the signed-in rater
+    from the store (workbench.sessions), so a rater the store lacks is signed out."""
+    from labels import open_store
+
+    with open_store(Path(home) / "judgments.duckdb") as store:
+        if rater.rater_id not in {r.rater_id for r in store.raters()}:
+            store.add_rater(rater.rater_id, rater.name, role=rater.role, password="a-test-secret")
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:

@@ -22,7 +22,10 @@ def home(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("role", ["rater", "researcher", "admin"])
 def test_both_guidelines_render_for_every_role(home, role):
+    from tests.app.test_dashboard import seat
+
     at = AppTest.from_file(str(PAGE), default_timeout=60)
+    seat(home, Rater("x", "X", role, False, datetime(2026, 1, 1)))
     at.session_state["signed_in_rater"] = Rater("x", "X", role, False, datetime(2026, 1, 1))
     at.run()
     assert not at.exception and not at.error

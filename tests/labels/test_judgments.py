@@ -94,7 +94,10 @@ def test_binary_judgments(seeded):
 
 
 def test_bulk_insert_orders_history_by_row(pooled):
-    tasks = [pooled.assign_next("r1").task_id for _ in range(3)]
+    tasks = []
+    for _ in range(3):  # three different tasks: each put aside before the next (else the open one comes back)
+        tasks.append(pooled.assign_next("r1").task_id)
+        pooled.skip_task(tasks[-1], "r1")
     frame = pd.DataFrame({"task_id": [tasks[0], tasks[1], tasks[0], tasks[2]], "rater_id": ["r1"] * 4,
                           "label": [0, 1, 4, 2], "seconds_spent": [1.0, 2.0, 3.0, 4.0]})
     assert pooled.bulk_insert_judgments(frame) == 4

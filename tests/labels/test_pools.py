@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from labels import EmptyQuerySetError, NoRunsError, QueryRecord, open_store
-from labels.pools import ASSIGNMENT_TTL, gold_count
+from labels.pools import ASSIGNMENT_TTL, choose_varied, gold_count
 
 from .conftest import CONFIGS, POOLED_AT_3, RANKINGS, RATERS, results, seed_store
 
@@ -68,7 +68,7 @@ def test_gold_count_makes_gold_the_given_share(n, rate, expected):
 def test_gold_tasks_are_mixed_in_and_go_to_every_rater(seeded):
     for item, label in (("g1", 4), ("g2", 0), ("g3", 2)):
         seeded.add_gold("q1", item, label)
-    report = seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=1, gold_rate=0.15, seed=3)
+    report = seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=3, gold_rate=0.15, seed=3)
     assert report.n_gold == round(POOLED_AT_3 * 0.15 / 0.85) == 2
     gold = [t for t in all_tasks(seeded) if t[4]]
     assert len(gold) == 2 and {t[2] for t in gold} <= {"g1", "g2", "g3"}
@@ -77,10 +77,35 @@ def test_gold_tasks_are_mixed_in_and_go_to_every_rater(seeded):
         while (task := seeded.assign_next(rater)) is not None:
             seen[rater].append(task)
             seeded.record_judgment(task.task_id, rater, 2, seconds_spent=1.0)
-    for rater in RATERS:  # every rater got both gold tasks, once
+    # gold comes n-th (from 0) once, with it, gold is at most 15% of the rater's tasks: g + 1 <= 0.15 * (n + 1)
+    first = next(n for n in range(20) if 1 <= 0.15 * (n + 1))
+    second = next(n for n in range(first + 1, 20) if 2 <= 0.15 * (n + 1))
+    assert [n for n, t in enumerate(seen["r1"]) if t.is_gold] == [first, second] == [6, 13]
+    for rater in RATERS:  # every rater got both gold tasks, once, between ordinary ones
         assert sorted(t.task_id for t in seen[rater] if t.is_gold) == sorted(t[0] for t in gold)
-    regular = [t.task_id for r in RATERS for t in seen[r] if not t.is_gold]
-    assert sorted(regular) == sorted(t[0] for t in all_tasks(seeded) if not t[4])  # overlap 1: each once
+        assert not seen[rater][0].is_gold and not seen[rater][-1].is_gold
+        assert sorted(t.task_id for t in seen[rater] if not t.is_gold) == [t[0] for t in all_tasks(seeded) if not t[4]]
+
+
+def test_gold_is_withheld_once_the_ordinary_tasks_run_out(seeded):
+    for n, query_id in enumerate(("q1", "q2", "q3")):
+        seeded.add_gold(query_id, f"g{n}", 4)
+    seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=1, gold_rate=0.2, seed=3)
+    while (task := seeded.assign_next("r1")) is not None:  # r1 takes every ordinary task (overlap 1)
+        seeded.record_judgment(task.task_id, "r1", 2, seconds_spent=1.0)
+    assert seeded.assign_next("r2") is None  # the demo's new rater: no queue made of checks alone
+    progress = seeded.rater_progress("r2")
+    assert (progress.done, progress.open, progress.open_gold) == (0, 3, 3)
+
+
+def test_gold_checks_are_spread_over_distinct_items_and_queries():
+    # one decoy item ("shoe") is a candidate for every query: it is chosen once, before any item repeats
+    candidates = sorted([(f"q{n}", "shoe") for n in range(6)] + [("q0", "a"), ("q1", "b"), ("q2", "c"), ("q3", "d")])
+    for seed in range(5):
+        chosen = choose_varied(candidates, 5, seed)
+        assert len(chosen) == 5 and len({item for _, item in chosen}) == 5  # a, b, c, d and one shoe
+        assert len({query for query, _ in chosen}) >= 4
+        assert chosen == choose_varied(candidates, 5, seed)  # the seed alone decides
 
 
 def test_gold_rate_without_gold_answers_is_an_error(seeded):
@@ -110,17 +135,32 @@ def test_assign_next_respects_overlap_and_never_repeats(seeded):
     assert sum(len(v) for v in given.values()) == 2 * POOLED_AT_3
 
 
-def test_an_unjudged_assignment_is_not_given_again_and_holds_the_task_for_a_while(seeded):
+def test_an_open_assignment_is_served_again_until_judged_or_skipped(seeded):
     seeded.build_task_pool("qs", ["A"], k=1, overlap=1, seed=1)  # 3 tasks, one rater each
     first = seeded.assign_next("r1")
-    second = seeded.assign_next("r1")  # r1 skipped the first: a new one, never the same
-    assert second.task_id != first.task_id
-    other = seeded.assign_next("r2")  # the two held tasks are taken; r2 gets the third
-    assert other.task_id not in {first.task_id, second.task_id}
-    assert seeded.assign_next("r3") is None
+    assert seeded.assign_next("r1") == first and seeded.count_rows("assignments") == 1  # a reload: the same claim
+    other = seeded.assign_next("r2")  # r1 holds the first
+    assert other != first
+    assert seeded.skip_task(first.task_id, "r1") and not seeded.skip_task(first.task_id, "r1")
+    assert not seeded.skip_task(other.task_id, "r1")  # never r1's: nothing to put aside
+    second = seeded.assign_next("r1")  # never the skipped one again
+    assert second.task_id not in {first.task_id, other.task_id}
+    assert seeded.assign_next("r3") == first  # a skip releases the task at once
+
+
+def test_a_stale_claim_is_released_and_comes_back_only_while_nobody_took_it(seeded):
+    seeded.build_task_pool("qs", ["A"], k=1, overlap=1, seed=1)  # 3 tasks, one rater each
+    first = seeded.assign_next("r1")
+    second = seeded.assign_next("r2")
+    third = seeded.assign_next("r3")
+    assert seeded.assign_next("r3") == third
     now = seeded.clock()
-    seeded.clock = lambda: now + ASSIGNMENT_TTL + timedelta(seconds=1)  # r1's assignments go stale
-    assert seeded.assign_next("r3").task_id == first.task_id
+    seeded.clock = lambda: now + ASSIGNMENT_TTL + timedelta(seconds=1)  # every claim goes stale
+    assert seeded.assign_next("r1") == first  # r1 comes back: their claim again, fresh from now
+    seeded.record_judgment(third.task_id, "r3", 2, seconds_spent=1.0)
+    assert seeded.assign_next("r3") == second  # r2's stale claim is released to r3
+    seeded.record_judgment(second.task_id, "r3", 2, seconds_spent=1.0)
+    assert seeded.assign_next("r2") is None  # r2's task was done meanwhile; r1 holds the first afresh
 
 
 def test_assign_next_only_gives_tasks_of_the_mode(seeded):

@@ -126,7 +126,9 @@ progress_column.progress(progress.done / total if total else 1.0, text=f"{progre
 bind_keys()
 
 if task is None:
-    st.success("No tasks left for you in this mode. Thank you! New tasks appear when an admin builds a task pool.")
+    from workbench.label_flow import queue_end_message
+
+    st.success(queue_end_message(progress))
     st.stop()
 
 query = store.query(task.query_id)

@@ -58,14 +58,15 @@ def train_sample_model(source: Path | Workspace, out: Path, settings: ClipTrainS
     attributes in the vocabulary's families) and save."""
     import open_clip
 
-    from engine.models.clip_encoder import ClipEncoder, _embed_dim, _quiet_loading
+    from engine.models.clip_encoder import ClipEncoder, _embed_dim
+    from engine.models.quiet_loading import quiet_loading
     from engine.models.identity import ModelIdentity
     from engine.models.sample_checkpoint import save_sample_checkpoint
     from engine.models.sample_model import SAMPLE_MODEL_NAME, CONFIG_PATH, register_sample_model
 
     pairs, vocab = training_pairs(source, settings, vocab)
     register_sample_model()
-    with _quiet_loading():
+    with quiet_loading():
         model, _, preprocess = open_clip.create_model_and_transforms(SAMPLE_MODEL_NAME)
     tokenizer = open_clip.get_tokenizer(SAMPLE_MODEL_NAME)
     trained = train_clip(model, tokenizer, pairs, settings, vocab, progress=progress)
