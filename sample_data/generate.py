@@ -91,6 +91,14 @@ def _forked_workers(workers: int):
             yield pool
 
 
+def check_size(n: int, seed: int) -> None:
+    """The generators' shared checks of --n and --seed."""
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+
+
 def prepare_out(out: Path, overwrite: bool, outputs: Sequence[str] = OUTPUTS) -> None:
     """Make `out` ready for a generated catalog: refuse a non-empty folder unless `overwrite`, and then remove only
     the generator's own `outputs`, never the user's other files."""
@@ -118,10 +126,7 @@ def generate_sample(
     progress: bool = True,
 ) -> dict:
     """Generate `n` items (about 10% scenes) under `out`; returns the manifest (also written as JSON)."""
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    check_size(n, seed)
     out = Path(out)
     prepare_out(out, overwrite)
     t0 = time.perf_counter()

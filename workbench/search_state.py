@@ -16,6 +16,7 @@ from engine.workspace import Workspace
 UPLOADS_DIR = "uploads"
 UPLOAD_TYPES = ("jpg", "jpeg", "png", "webp")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+WARNINGS_TTL_S = 30  # how long a page reuses the vocabulary warnings (stages record files; see vocabulary_warnings)
 _PRELOADED: dict[str, object] = {}  # root -> SearchContext handed in by tests and benchmarks
 
 
@@ -195,7 +196,13 @@ def item_categories(workspace: Workspace) -> tuple[str | None, list[str]]:
     return _categories(str(workspace.root))
 
 
+@st.cache_data(ttl=WARNINGS_TTL_S, show_spinner=False)
+def _vocabulary_warnings(root: str) -> list[str]:
+    return search_context(Workspace(Path(root))).vocabulary_warnings()
+
+
 def vocabulary_warnings(workspace: Workspace) -> list[str]:
-    """What the user should know about the vocabulary searches read (none yet, or stages made with another);
-    checked on every page load, since stages are refreshed from the command line while the app runs."""
-    return search_context(workspace).vocabulary_warnings()
+    """What the user should know about the vocabulary searches read (none yet, or stages made with another).
+    Reading every stage's record opens files, so a rerun reuses the answer for WARNINGS_TTL_S seconds: a stage
+    refreshed from the command line while the app runs shows within that time."""
+    return _vocabulary_warnings(str(workspace.root))

@@ -14,7 +14,7 @@ from engine.features.signals import add_features
 from engine.generators.multi_fetch import merge_candidates
 from engine.generators.registry import get_generator
 from engine.pipeline.config import PipelineConfig
-from engine.pipeline.target_coverage import catalog_has_targets
+from engine.pipeline.target_coverage import has_targets, postings_for
 from engine.pipeline.understand import understand
 from engine.query.clean import clean_query
 from engine.records import Query, Result, UnderstoodQuery
@@ -71,6 +71,6 @@ def search(context, query: Query, config: PipelineConfig, k: int = 20) -> Search
     results = with_rank_before(rerank(candidates, understood, config.rerank)[:k], pre_rerank_ranks(candidates))
     t4 = time.perf_counter()
     timings = {"understand": t1 - t0, "generate": t2 - t1, "features": t3 - t2, "rerank": t4 - t3, "total": t4 - t0}
-    in_catalog = catalog_has_targets(context.items, understood.target_attributes, exclude=[query.item_id])
+    in_catalog = has_targets(postings_for(context), understood.target_attributes, exclude=[query.item_id])
     return SearchResponse(understood, config, tuple(results), {s: round(v * 1000, 3) for s, v in timings.items()},
                           len(candidates), target_in_catalog=in_catalog, notices=cleaned.notices)

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from sample_data.generate import prepare_out
+from sample_data.generate import check_size, prepare_out
 from sample_data.home.listing import write_home_listing
 from sample_data.home.render import render_home_item
 from sample_data.home.spec import sample_home_specs
@@ -59,10 +59,7 @@ def generate_home_sample(
     out: str | os.PathLike, n: int = 600, seed: int = 7, overwrite: bool = False, progress: bool = True,
 ) -> dict:
     """Generate `n` home-goods items under `out`; returns the manifest (also written as JSON, last)."""
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    check_size(n, seed)
     out = Path(out)
     prepare_out(out, overwrite, OUTPUTS)
     t0 = time.perf_counter()

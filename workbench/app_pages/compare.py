@@ -13,7 +13,6 @@ from eval.overlap import overlap_at_k, rank_biased_overlap, shared_items
 from labels.preferences import blind_sides, preference_tally
 from workbench import access, search_state, state, ui_results
 from workbench.config_hash_names import config_names_by_hash, named_tally
-from workbench.item_titles import item_titles
 from workbench.search_warm_up import WARM_UP_NOTE, warm_up
 
 ALL_QUERIES = "(all queries)"
@@ -25,6 +24,17 @@ ws = state.workspace()
 store = state.store()
 st.title("Compare")
 names = search_state.config_names(ws, store)
+
+
+def _titles(ws, item_ids) -> dict[str, str]:
+    """item_id -> title ("" when the catalog has none), from the process's catalog rows (label_state)."""
+    from workbench.label_state import items_by_id
+
+    try:
+        items = items_by_id(str(ws.root), tuple(i for i in item_ids if i))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {item_id: item.title or "" for item_id, item in items.items()}
 
 
 def _default(options: list[str], preferred: str, fallback: int) -> int:
@@ -99,7 +109,7 @@ with one_query:
     if pair is not None:
         context = _context()
         reference = query.item_id and context is not None and context.items.get(query.item_id, {}).get("image_path")
-        titles = item_titles(ws)
+        titles = _titles(ws, [query.item_id, *(r.item_id for response in pair for r in response.results)])
         r1, r2 = st.columns([1, 5])
         if reference:
             r1.image(str(ws.root / reference), width="stretch", caption=f"reference {query.item_id}")
