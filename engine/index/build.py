@@ -141,8 +141,10 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
     for column, dim in ((IMAGE_VEC, clip.identity.dim), (CLIP_TEXT_VEC, clip.identity.dim),
                         (TEXT_VEC, text_encoder.identity.dim)):
         plan = choose_vector_index(table.count_rows(f"{column} IS NOT NULL"), dim, exact_limit=exact_limit)
-        _apply_plan(table, column, plan)
+        apply_plan(table, column, plan)
         report.plans[column] = plan.describe()
+        if plan.kind != "exact":
+            index_item_ids(table)
     report.seconds["indexes"] = time.perf_counter() - t4
     clear_build_marker(workspace)
     report.seconds["total"] = time.perf_counter() - t0
@@ -231,7 +233,14 @@ def _record_models(table, clip_identity, text_identity, load_specs: dict) -> Non
         _set_field_metadata(table, column, values)
 
 
-def _apply_plan(table, column: str, plan: VectorIndexPlan) -> None:
+def index_item_ids(table) -> None:
+    """A BTREE index on item_id: without the in-memory matrix of exact search, a search reads its candidates'
+    stored vectors by id (VectorSearcher.vectors), which a full scan of a large table makes slow."""
+    table.create_scalar_index("item_id", replace=True)
+
+
+def apply_plan(table, column: str, plan: VectorIndexPlan) -> None:
+    """Build (or drop) the column's vector index as the plan says and record the plan on the column."""
     if plan.kind == "exact":
         for idx in table.list_indices():
             if column in (idx.columns or []):

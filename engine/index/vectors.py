@@ -15,6 +15,8 @@ from engine.index.columns import INDEX_KEY
 from engine.index.store import read_columns
 from engine.index.vector_index import VectorIndexPlan, top_k_dot
 
+SCAN_ABOVE = 5_000  # ids asked of an indexed column at once: above this one scan of the column beats `IN (...)`
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -66,13 +68,14 @@ class VectorSearcher:
             return out, found
         from engine.query.sql import in_list
 
-        data = read_columns(self.table, ["item_id", self.column], where=in_list("item_id", item_ids)).to_pylist()
-        position = {item_id: n for n, item_id in enumerate(item_ids)}
-        found = np.zeros(len(item_ids), bool)
-        for row in data:
-            if row[self.column] is not None:
-                out[position[row["item_id"]]] = row[self.column]
-                found[position[row["item_id"]]] = True
+        where = in_list("item_id", item_ids) if len(set(item_ids)) <= SCAN_ABOVE else None
+        ids, matrix, valid = arrow_vectors(read_columns(self.table, ["item_id", self.column], where=where),
+                                           self.column, self.dim)
+        row_of = {item_id: n for n, item_id in enumerate(ids) if valid[n]}
+        rows = [row_of.get(i) for i in item_ids]
+        found = np.array([r is not None for r in rows], bool)
+        if found.any():
+            out[found] = matrix[[r for r in rows if r is not None]]
         return out, found
 
     def search(self, query: np.ndarray, k: int) -> list[Hit]:
@@ -87,5 +90,16 @@ class VectorSearcher:
             return [Hit(self.ids[i], float(s)) for i, s in zip(idx[0], scores[0])]
         rows = (self.table.search(query, vector_column_name=self.column).distance_type("dot")
                 .nprobes(self.plan.nprobes).refine_factor(self.plan.refine_factor).limit(k)
-                .select(["item_id"]).to_arrow().to_pylist())
+                .select(["item_id", "_distance"]).to_arrow().to_pylist())  # named: lance warns otherwise
         return [Hit(r["item_id"], 1.0 - float(r["_distance"])) for r in rows]  # lance's dot distance is 1 - dot
+
+
+def arrow_vectors(data, column: str, dim: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(item ids, (n, dim) float32 matrix, mask of the rows that have a vector) of an Arrow table's vector column,
+    without a Python object per number."""
+    ids = data.column("item_id").to_pylist()
+    flat = data.column(column).combine_chunks()
+    valid = np.asarray(flat.is_valid(), bool) if flat.null_count else np.ones(len(ids), bool)
+    matrix = np.zeros((len(ids), dim), np.float32)
+    matrix[valid] = np.asarray(flat.flatten().to_numpy(zero_copy_only=False), np.float32).reshape(-1, dim)
+    return ids, matrix, valid

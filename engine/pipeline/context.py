@@ -6,6 +6,7 @@ import json
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from threading import Lock
 
 import lancedb
 import numpy as np
@@ -35,6 +36,7 @@ class SearchContext:
     vocabulary: Vocabulary = EMPTY  # the workspace's attribute vocabulary (WORKSPACE/vocabulary.toml)
     _searchers: dict[str, VectorSearcher] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)  # models loaded on first use by CGs and scorers (e.g. the fusion model)
+    _vectors_lock: Lock = field(default_factory=Lock, repr=False)  # encodes run on two threads (text_vectors)
 
     @classmethod
     def open(cls, workspace: Workspace, clip=None, text_encoder=None, vocabulary: Vocabulary | None = None
@@ -95,19 +97,34 @@ class SearchContext:
             vector = self._remember(key, np.asarray(encode([text])[0], np.float32))
         return vector
 
+    def text_vectors(self, keys) -> None:
+        """Encode every (model, text) of `keys` not remembered yet, each text alone (as cached_text_vector does),
+        the clip texts and the MiniLM texts on two threads; later cached_text_vector calls find them."""
+        from engine.pipeline.parallel import run_all
+
+        missing = [key for key in dict.fromkeys(keys) if self._remembered(("text", *key)) is None]
+        jobs = []
+        for model in ("clip", "minilm"):
+            texts = [text for m, text in missing if m == model]
+            if texts:
+                jobs.append(lambda model=model, texts=texts: [self.cached_text_vector(model, t) for t in texts])
+        run_all(jobs)
+
     def _remembered(self, key):
-        vectors = self.cache.setdefault("vectors", OrderedDict())
-        if key in vectors:
-            vectors.move_to_end(key)
-            return vectors[key]
-        return None
+        with self._vectors_lock:
+            vectors = self.cache.setdefault("vectors", OrderedDict())
+            if key in vectors:
+                vectors.move_to_end(key)
+                return vectors[key]
+            return None
 
     def _remember(self, key, vector):
-        vectors = self.cache.setdefault("vectors", OrderedDict())
-        vectors[key] = vector
-        while len(vectors) > VECTOR_CACHE_SIZE:
-            vectors.popitem(last=False)
-        return vector
+        with self._vectors_lock:
+            vectors = self.cache.setdefault("vectors", OrderedDict())
+            vectors[key] = vector
+            while len(vectors) > VECTOR_CACHE_SIZE:
+                vectors.popitem(last=False)
+            return vector
 
     def searcher(self, column: str) -> VectorSearcher:
         if column not in self._searchers:
@@ -166,7 +183,16 @@ class SearchContext:
     def item_vector(self, item_id: str, column: str = IMAGE_VEC) -> np.ndarray | None:
         """The stored vector of a catalog item (None when its image could not be embedded)."""
         self.item(item_id)
-        return self.searcher(column).vector(item_id)
+        searcher = self.searcher(column)
+        if searcher.plan.kind == "exact":  # a row of the loaded matrix
+            return searcher.vector(item_id)
+        key = ("item", column, item_id)  # an indexed column reads the table: once per query's CG calls
+        vector = self._remembered(key)
+        if vector is None:
+            vector = searcher.vector(item_id)
+            if vector is not None:
+                self._remember(key, vector)
+        return vector
 
 
 def _crop_box(crop, width: int, height: int) -> tuple[int, int, int, int]:

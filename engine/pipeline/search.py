@@ -11,9 +11,13 @@ import time
 from dataclasses import dataclass
 
 from engine.features.signals import add_features
-from engine.generators.multi_fetch import merge_candidates
+from engine.generators.multi_fetch import Call, merge_candidates
 from engine.generators.registry import get_generator
+from engine.pipeline import parallel
 from engine.pipeline.config import PipelineConfig
+from engine.pipeline.item_vectors import with_item_vectors
+from engine.pipeline.parallel import run_all, submit
+from engine.pipeline.query_vectors import query_texts
 from engine.pipeline.target_coverage import has_targets, postings_for
 from engine.pipeline.understand import understand
 from engine.query.clean import clean_query
@@ -22,6 +26,8 @@ from engine.rerank import rerank
 from engine.rerank.results import pre_rerank_ranks, with_rank_before
 
 MAX_K = 1000
+# CGs that read no query embedding: they start on a helper thread while the query texts are encoded
+SIDE_THREAD_CGS = frozenset({"lexical"})
 
 
 @dataclass(frozen=True)
@@ -60,17 +66,32 @@ def search(context, query: Query, config: PipelineConfig, k: int = 20) -> Search
     query = cleaned.query
     understood = understand(context, query)
     t1 = time.perf_counter()
-    calls = []
-    for cg, params in config.calls():
-        ranked = get_generator(cg).run(context, understood, params, max(config.fetch_k, k))
-        calls.append((cg, params, ranked))
+    calls = generate(context, understood, config, max(config.fetch_k, k))
     candidates = [c for c in merge_candidates(calls) if c.item_id != query.item_id]  # not the reference itself
     t2 = time.perf_counter()
-    add_features(context, understood, candidates, config.relevance, config.engagement)
+    add_features(with_item_vectors(context, [c.item_id for c in candidates]), understood, candidates,
+                 config.relevance, config.engagement)
     t3 = time.perf_counter()
-    results = with_rank_before(rerank(candidates, understood, config.rerank)[:k], pre_rerank_ranks(candidates))
+    results = with_rank_before(rerank(candidates, understood, config.rerank, limit=k), pre_rerank_ranks(candidates))
     t4 = time.perf_counter()
     timings = {"understand": t1 - t0, "generate": t2 - t1, "features": t3 - t2, "rerank": t4 - t3, "total": t4 - t0}
     in_catalog = has_targets(postings_for(context), understood.target_attributes, exclude=[query.item_id])
     return SearchResponse(understood, config, tuple(results), {s: round(v * 1000, 3) for s, v in timings.items()},
                           len(candidates), target_in_catalog=in_catalog, notices=cleaned.notices)
+
+
+def generate(context, understood: UnderstoodQuery, config: PipelineConfig, width: int) -> list[Call]:
+    """Every CG call of the config, in config order, each with its ranked items.
+
+    The query texts every later step embeds are encoded first, each once (engine/pipeline/query_vectors.py),
+    while the CGs that need no embedding (BM25) already run on a helper thread.
+    """
+    calls = config.calls()
+    side = {n: submit(get_generator(cg).run, context, understood, params, width)
+            for n, (cg, params) in enumerate(calls) if cg in SIDE_THREAD_CGS}
+    context.text_vectors(query_texts(config, understood, context.reference_vector(understood) is not None))
+    rest = [n for n in range(len(calls)) if n not in side]
+    jobs = [lambda cg=calls[n][0], params=calls[n][1]: get_generator(cg).run(context, understood, params, width)
+            for n in rest]
+    ranked = dict(zip(rest, run_all(jobs) if parallel.CONCURRENT_CALLS else [job() for job in jobs]))
+    return [(cg, params, side[n].result() if n in side else ranked[n]) for n, (cg, params) in enumerate(calls)]

@@ -22,11 +22,13 @@ __all__ = [
 ]
 
 
-def rerank(candidates: Sequence[Candidate], understood: UnderstoodQuery, config: RerankConfig) -> list[Result]:
-    """Apply the configured reranker, then attribute fill with the query's target attributes."""
+def rerank(candidates: Sequence[Candidate], understood: UnderstoodQuery, config: RerankConfig,
+           limit: int | None = None) -> list[Result]:
+    """Apply the configured reranker, then attribute fill with the query's target attributes; the first `limit`
+    results (all when None)."""
     if not isinstance(config, RerankConfig):
         raise RerankConfigError(f"config = {config!r}; expected a RerankConfig")
     reranker = get_reranker(config.reranker)
     check_unique(candidates)
     results = reranker.run(candidates, understood, config)
-    return fill_top(results, understood.target_attributes, positions=config.fill_positions)
+    return fill_top(results, understood.target_attributes, positions=config.fill_positions, limit=limit)

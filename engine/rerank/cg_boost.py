@@ -26,21 +26,30 @@ def candidate_cgs(candidate: Candidate) -> list[str]:
 
 def cg_shares(candidates: Sequence[Candidate], scores: Sequence[float], top_n: int) -> dict[str, float]:
     """Each CG's share of the top_n candidates by score (a candidate's unit split equally among its CGs)."""
+    return _shares([candidate_cgs(c) for c in candidates], candidates, scores, top_n)
+
+
+def _shares(cgs_of: Sequence[list[str]], candidates: Sequence[Candidate], scores: Sequence[float],
+            top_n: int) -> dict[str, float]:
+    """cg_shares with each candidate's distinct CGs given (computed once per candidate by the caller)."""
     # Candidates without sources belong to no CG: they neither take a place in the top_n nor dilute shares.
     sourced = [i for i, c in enumerate(candidates) if c.sources]
     order = sorted(sourced, key=lambda i: (-scores[i], candidates[i].item_id))[:top_n]
-    collected: dict[str, float] = {cg: 0.0 for c in candidates for cg in candidate_cgs(c)}
+    collected: dict[str, float] = {cg: 0.0 for cgs in cgs_of for cg in cgs}
     for i in order:
-        cgs = candidate_cgs(candidates[i])
+        cgs = cgs_of[i]
         for cg in cgs:
             collected[cg] += 1.0 / len(cgs)
     taken = len(order)
     return {cg: (amount / taken if taken else 0.0) for cg, amount in collected.items()}
 
 
-def cg_boosts(candidates: Sequence[Candidate], scores: Sequence[float], config: CgBoostConfig) -> dict[str, float]:
+def cg_boosts(candidates: Sequence[Candidate], scores: Sequence[float], config: CgBoostConfig,
+              cgs_of: Sequence[list[str]] | None = None) -> dict[str, float]:
     """boost_cg = clip((1/num_cgs / share_cg) ** strength, lo, hi) for every CG among the candidates."""
-    shares = cg_shares(candidates, scores, config.top_n)
+    if cgs_of is None:
+        cgs_of = [candidate_cgs(c) for c in candidates]
+    shares = _shares(cgs_of, candidates, scores, config.top_n)
     if not config.enabled or not shares:
         return {cg: 1.0 for cg in shares}
     fair = 1.0 / len(shares)
@@ -56,9 +65,9 @@ def candidate_cg_boosts(candidates: Sequence[Candidate], scores: Sequence[float]
     """Each candidate's cg_boost: the mean of its CGs' boosts (1.0 when disabled or without sources)."""
     if not config.enabled:
         return [1.0] * len(candidates)
-    boosts = cg_boosts(candidates, scores, config)
+    cgs_of = [candidate_cgs(c) for c in candidates]
+    boosts = cg_boosts(candidates, scores, config, cgs_of)
     out = []
-    for candidate in candidates:
-        cgs = candidate_cgs(candidate)
+    for cgs in cgs_of:
         out.append(sum(boosts[cg] for cg in cgs) / len(cgs) if cgs else 1.0)
     return out

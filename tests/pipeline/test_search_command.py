@@ -33,6 +33,7 @@ def test_many_queries_in_one_process_and_a_bad_line_does_not_stop_the_run(home, 
                          "--k", "3")
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 3 and "4 queries failed" in err
+    assert "workbench search: 6 queries in " in err and "queries/s)" in err  # the throughput of the run
     assert [r.get("line") for r in rows] == [None, 2, 3, 4, 5, None]
     assert rows[0]["query"]["understood"]["target_attributes"]["color"] == "red" and len(rows[0]["results"]) == 3
     assert "empty query" in rows[2]["error"] and "zero area" in rows[3]["error"] and "colour" in rows[4]["error"]

@@ -44,3 +44,13 @@ def test_no_targets_no_matches_or_no_positions_leave_results_unchanged(target, p
 def test_negative_positions_is_an_error():
     with pytest.raises(RerankConfigError, match="-1"):
         fill_top(results(), RED, positions=-1)
+
+
+@pytest.mark.parametrize("targets", [{}, RED, {"color": "red", "category": "dress"}, {"color": "purple"}])
+@pytest.mark.parametrize("positions", [0, 1, 2, 3, 8])
+@pytest.mark.parametrize("limit", [None, 0, 1, 2, 3, 5, 9])
+def test_a_limit_gives_the_head_of_the_whole_answer(targets, positions, limit):
+    # the search keeps only k results: building just those must not change them (e.g. a match lifted from
+    # below the cut, a positions larger than the limit)
+    assert fill_top(results(), targets, positions=positions, limit=limit) == \
+        fill_top(results(), targets, positions=positions)[:limit]

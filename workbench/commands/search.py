@@ -205,9 +205,11 @@ def _search(context, query, config, k):
 def _run_many(context, config, path: Path, lines: list[tuple[int, bytes]], k: int) -> int:
     """One result object a line; a bad line is {"line": N, "error": ...} and the run goes on with the next
     (an external endpoint that nothing answers at stops the run: EndpointUnreachable)."""
+    import time
+
     from engine.external import EndpointUnreachable
 
-    failed = 0
+    failed, start = 0, time.perf_counter()
     for n, line in lines:
         where = f"{path} line {n}"
         try:
@@ -221,6 +223,9 @@ def _run_many(context, config, path: Path, lines: list[tuple[int, bytes]], k: in
             failed += 1
             message = str(error) if str(error).startswith(where) else f"{where}: {error}"
             print(json.dumps({"line": n, "error": message}), flush=True)
+    seconds = time.perf_counter() - start
+    print(f"workbench search: {len(lines)} queries in {seconds:.2f} s ({len(lines) / max(seconds, 1e-9):.1f} "
+          "queries/s)", file=sys.stderr)
     if failed:
         print(f"workbench search: {failed} queries failed; see the lines with \"error\"", file=sys.stderr)
     return 3 if failed else 0
