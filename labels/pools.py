@@ -254,17 +254,18 @@ _RATER_TASKS = """
                bool_or(rater_id = $rater_id) AS seen
         FROM involvement GROUP BY task_id
     ),
+    kept AS (SELECT pool_id, bool_or(rater_id = $rater_id) AS me FROM pool_raters GROUP BY pool_id),
     wanted AS (
         SELECT pt.task_id, bool_or(pt.overlap IS NULL) AS everyone, max(pt.overlap) AS overlap,
-               max(p.gold_rate) AS gold_rate
-        FROM pool_tasks pt JOIN pools p USING (pool_id) GROUP BY pt.task_id
+               max(p.gold_rate) AS gold_rate, bool_or(coalesce(k.me, true)) AS allowed
+        FROM pool_tasks pt JOIN pools p USING (pool_id) LEFT JOIN kept k USING (pool_id) GROUP BY pt.task_id
     ),
     open_tasks AS (
         SELECT t.task_id, t.is_gold, w.gold_rate
         FROM tasks t
         JOIN wanted w USING (task_id)
         LEFT JOIN per_task p USING (task_id)
-        WHERE t.mode = $mode
+        WHERE t.mode = $mode AND w.allowed
           AND NOT coalesce(p.seen, false)
           AND (w.everyone OR coalesce(p.engaged, 0) < w.overlap)
     ),
@@ -274,7 +275,7 @@ _RATER_TASKS = """
         JOIN tasks t USING (task_id)
         JOIN wanted w USING (task_id)
         LEFT JOIN per_task p USING (task_id)
-        WHERE a.rater_id = $rater_id AND t.mode = $mode
+        WHERE a.rater_id = $rater_id AND t.mode = $mode AND w.allowed
           AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.task_id = a.task_id AND j.rater_id = a.rater_id)
           AND NOT EXISTS (SELECT 1 FROM assignment_skips s WHERE s.task_id = a.task_id AND s.rater_id = a.rater_id)
           AND (w.everyone OR coalesce(p.engaged_others, 0) < w.overlap)
@@ -391,6 +392,24 @@ def skip_task_queued(con: duckdb.DuckDBPyConnection, queue: TaskQueue, task_id: 
     return True
 
 
+def put_aside_queued(con: duckdb.DuckDBPyConnection, queue: TaskQueue, task_ids: Sequence[int], rater_id: str, *,
+                     now: datetime) -> int:
+    """Skip each task for the rater (a Precision@10 page: the tasks beside the one assigned were never given). A
+    task they hold open is skipped; one never given is given and skipped in the same write, so that it is never
+    served to them; one they judged or skipped already is left alone. Returns how many were put aside."""
+    done = 0
+    for task_id in dict.fromkeys(int(t) for t in task_ids):
+        select_task(con, task_id)  # an unknown id is an error naming it
+        if not queue.holds_open(task_id, rater_id):
+            if task_id in queue.seen.get(rater_id, ()):
+                continue
+            assignment_id = queue.next_assignment_id
+            con.execute("INSERT INTO assignments VALUES (?, ?, ?, ?)", [assignment_id, task_id, rater_id, now])
+            queue.assigned(task_id, rater_id, now, assignment_id)
+        done += skip_task_queued(con, queue, task_id, rater_id, now=now)
+    return done
+
+
 def select_task(con: duckdb.DuckDBPyConnection, task_id: object) -> Task:
     """The task with this id, or an error naming it and the range of known ids."""
     row = None
@@ -414,6 +433,7 @@ POOL_PROGRESS_COLUMNS = (
     "judgments",  # distinct (task, rater) judgments of its regular tasks, each task counted up to the overlap
     "judgments_wanted",  # tasks x overlap
     "gold_tasks",  # gold tasks mixed in (each goes to every rater once, so they have no "wanted")
+    "raters",  # the rater ids the pool is kept to, comma-separated; "" when it is open to every rater
 )
 
 # A task shared with an earlier pool counts its judgments in both (tasks, and so judgments, are reused).
@@ -437,6 +457,25 @@ def pool_progress_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every pool with its settings and how far its raters are: the columns of POOL_PROGRESS_COLUMNS."""
     frame = con.execute(_POOL_PROGRESS).df()
     frame["config_names"] = [", ".join(json.loads(names)) for names in frame["config_names"]]
+    kept = dict(con.execute("SELECT pool_id, string_agg(rater_id, ', ' ORDER BY rater_id) FROM pool_raters "
+                            "GROUP BY pool_id").fetchall())
+    frame["raters"] = [kept.get(int(pool_id), "") for pool_id in frame["pool_id"]]
     for column in ("tasks", "tasks_done", "judgments", "judgments_wanted", "gold_tasks"):
         frame[column] = frame[column].astype("int64")
     return frame[list(POOL_PROGRESS_COLUMNS)]
+
+
+def keep_pool_to(con: duckdb.DuckDBPyConnection, pool_id: int, rater_ids: list[str]) -> list[str]:
+    """Offer the pool's tasks only to `rater_ids` (every one must exist); an empty list opens it to every rater.
+    Returns the ids kept to, sorted."""
+    pool_id = _check_int(pool_id, "pool_id", 1)
+    if con.execute("SELECT 1 FROM pools WHERE pool_id = ?", [pool_id]).fetchone() is None:
+        known = [r[0] for r in con.execute("SELECT pool_id FROM pools ORDER BY pool_id").fetchall()]
+        raise UnknownNameError(f"no task pool {pool_id}; the pools are {known or 'none yet (build one first)'}")
+    ids = sorted({str(r).strip() for r in rater_ids})
+    for rater_id in ids:
+        require_rater(con, rater_id)
+    con.execute("DELETE FROM pool_raters WHERE pool_id = ?", [pool_id])
+    for rater_id in ids:
+        con.execute("INSERT INTO pool_raters VALUES (?, ?)", [pool_id, rater_id])
+    return ids

@@ -86,6 +86,10 @@ class JudgmentStore:
 
     # -- transactions ----------------------------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def _check_open(self) -> None:
         if self._closed:
             raise ValueError(f"the judgment store {self.where} is closed; open it again with open_store(...)")
@@ -175,6 +179,42 @@ class JudgmentStore:
                 con, config, query_id, results, model_version=model_version, index_version=index_version, now=self.clock()
             )
 
+    def keep_pool_to(self, pool_id: int, rater_ids: Sequence[str]) -> list[str]:
+        """Offer pool `pool_id`'s tasks only to these raters (an empty list: to every rater again); returns them."""
+        with self._write() as con:  # the queue is loaded again: who may get which task changed
+            return pools.keep_pool_to(con, pool_id, list(rater_ids))
+
+    def apply_inbox(self) -> list[str]:
+        """Apply the batches other processes queued in this store's inbox (labels.inbox); returns the applied ids.
+
+        Each batch is one transaction with its `inbox_batches` row, so none is applied twice; a batch the store
+        refuses (an unknown query, a conflicting config) is set aside in `failed/` with the reason."""
+        from labels import inbox
+
+        if self.read_only or self.where == MEMORY:
+            return []
+        applied = []
+        for path in inbox.pending_batches(self.where):
+            try:
+                body = inbox.read_batch(path)
+                with self._write(keeps_queue=True) as con:
+                    seen = con.execute("SELECT 1 FROM inbox_batches WHERE batch_id = ?", [body["batch_id"]]).fetchone()
+                    if seen is None:
+                        for config, query_id, results, model_version, index_version, at in inbox.batch_runs(body):
+                            runs.insert_run(con, config, query_id, results, model_version=model_version,
+                                            index_version=index_version, now=at)
+                        con.execute("INSERT INTO inbox_batches VALUES (?, ?, ?, ?)",
+                                    [body["batch_id"], body["queued_by"],
+                                     datetime.fromisoformat(body["queued_at"]), self.clock()])
+            except FileNotFoundError:
+                continue  # another thread of this process applied it a moment ago
+            except (ValueError, KeyError, TypeError) as error:
+                inbox.set_aside(path, error)
+                continue
+            path.unlink(missing_ok=True)
+            applied.append(body["batch_id"])
+        return applied
+
     def add_gold(self, query_id: str, item_id: str, expected_label: int, *, mode: str = "graded", note: str | None = None) -> GoldAnswer:
         """Record the known label of a (query, item) pair, for gold tasks that check raters."""
         with self._write(keeps_queue=True) as con:
@@ -216,6 +256,13 @@ class JudgmentStore:
         with self._queue_write() as (con, queue):
             pools.check_active_queued(con, queue, rater_id)
             return pools.skip_task_queued(con, queue, task_id, rater_id, now=self.clock())
+
+    def put_aside(self, task_ids: Sequence[int], rater_id: str) -> int:
+        """Skip a whole Precision@10 page for the rater: its tasks are never served to them again, and go to others.
+        Tasks they already judged are left alone. Returns how many tasks were put aside."""
+        with self._queue_write() as (con, queue):
+            pools.check_active_queued(con, queue, rater_id)
+            return pools.put_aside_queued(con, queue, task_ids, rater_id, now=self.clock())
 
     def record_judgment(
         self, task_id: int, rater_id: str, label: int, *, seconds_spent: float, comment: str | None = None
@@ -487,7 +534,10 @@ def open_store(path: str | Path, *, read_only: bool = False) -> JudgmentStore:
     except BaseException:
         con.close()
         raise
-    return JudgmentStore(con, where=str(path), read_only=read_only or shared, lock_key=str(path))
+    store = JudgmentStore(con, where=str(path), read_only=read_only or shared, lock_key=str(path))
+    if not store.read_only:
+        store.apply_inbox()  # writes queued while another process held the file
+    return store
 
 
 def snapshot(path: str | Path) -> JudgmentStore:

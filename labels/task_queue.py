@@ -57,6 +57,8 @@ class TaskQueue:
     in_candidates: set[int] = field(default_factory=set)  # the same ids, for membership
     held: dict[str, set[int]] = field(default_factory=dict)  # mode -> candidates with an unjudged assignment
     seen_candidates: dict[tuple[str, str], int] = field(default_factory=dict)  # (rater, mode) -> candidates seen
+    # pooled task -> the raters it is kept to, for tasks whose every pool is kept to chosen raters (absent: open)
+    kept_to: dict[int, frozenset[str]] = field(default_factory=dict)
     version: int = 0  # bumped by every change, so that a failed write can tell whether it changed the queue
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # readers vs the one writer
 
@@ -73,10 +75,19 @@ class TaskQueue:
         next_assignment_id: int,
         removed: list[str] = (),
         skipped: list[tuple[int, str]] = (),
+        kept: list[tuple[int, str | None]] = (),
     ) -> TaskQueue:
         """A queue from rows: tasks, (task, overlap[, gold_rate]) per pool link, (task, rater) judged,
-        (task, rater, at) given, (task, rater) skipped."""
+        (task, rater, at) given, (task, rater) skipped, (task, rater the pool is kept to, or None when a pool of
+        the task is open to everyone) per pool link (no rows: every pool open)."""
         queue = cls({t.task_id: t for t in tasks}, {}, set(raters), next_judgment_id, next_assignment_id, set(removed))
+        open_somewhere, kept_to = set(), {}
+        for task_id, rater_id in kept:
+            if rater_id is None:
+                open_somewhere.add(task_id)
+            else:
+                kept_to.setdefault(task_id, set()).add(rater_id)
+        queue.kept_to = {t: frozenset(r) for t, r in kept_to.items() if t not in open_somewhere}
         for task_id, overlap, *rate in pooled:
             if overlap is None or (task_id in queue.wanted and queue.wanted[task_id] is None):
                 queue.wanted[task_id] = None
@@ -127,6 +138,11 @@ class TaskQueue:
         fresh = sum(1 for holder, at in self.holds.get(task_id, {}).items() if holder != rater_id and at >= fresh_since)
         return len(self.judged_by.get(task_id, ())) + fresh < wanted
 
+    def allowed(self, task_id: int, rater_id: str) -> bool:
+        """Whether the task may go to the rater: one of its pools is open to everyone or kept to them."""
+        kept = self.kept_to.get(task_id)
+        return kept is None or rater_id in kept
+
     def next_task(self, rater_id: str, mode: str, fresh_since: datetime) -> tuple[Task | None, bool]:
         """The task to hand the rater next and whether it is one they already hold (see `pools._RATER_TASKS`).
 
@@ -134,15 +150,17 @@ class TaskQueue:
         task, or the first open gold task in its place when gold is due; (None, False) when no ordinary task is left.
         """
         for task_id in sorted(self.open_by.get(rater_id, ())):
-            if self.tasks[task_id].mode == mode and self._wants_more_than(task_id, rater_id, fresh_since):
+            if (self.tasks[task_id].mode == mode and self.allowed(task_id, rater_id)
+                    and self._wants_more_than(task_id, rater_id, fresh_since)):
                 return self.tasks[task_id], True
         seen = self.seen.get(rater_id, ())
         ordinary = next((task_id for task_id in self.candidates.get(mode, ())
                          if task_id not in seen and not self.tasks[task_id].is_gold
-                         and not self._held_full(task_id, fresh_since)), None)
+                         and self.allowed(task_id, rater_id) and not self._held_full(task_id, fresh_since)), None)
         if ordinary is None:
             return None, False
-        gold = next((task_id for task_id in self.gold_candidates.get(mode, ()) if task_id not in seen), None)
+        gold = next((task_id for task_id in self.gold_candidates.get(mode, ())
+                     if task_id not in seen and self.allowed(task_id, rater_id)), None)
         if gold is not None and gold_due(self.given.get((rater_id, mode, True), 0),
                                          self.given.get((rater_id, mode, False), 0), self.gold_rate[gold]):
             return self.tasks[gold], False
@@ -155,14 +173,21 @@ class TaskQueue:
     def open_gold_count(self, rater_id: str, mode: str) -> int:
         """How many of the open tasks (`open_count`) are gold: never given to the rater (gold always wants raters)."""
         seen = self.seen.get(rater_id, ())
-        return sum(1 for task_id in self.gold_candidates.get(mode, ()) if task_id not in seen)
+        return sum(1 for task_id in self.gold_candidates.get(mode, ())
+                   if task_id not in seen and self.allowed(task_id, rater_id))
 
     def open_count(self, rater_id: str, mode: str, fresh_since: datetime) -> int:
         """How many tasks `next_task` would still hand this rater (the whole queue, not just the first)."""
         seen = self.seen.get(rater_id, ())
         held_full = sum(1 for task_id in self.held.get(mode, ())
                         if task_id not in seen and self._held_full(task_id, fresh_since))
-        return len(self.candidates.get(mode, ())) - self.seen_candidates.get((rater_id, mode), 0) - held_full
+        # candidates kept to other raters (only the kept tasks are walked), not already counted out above
+        not_theirs = sum(1 for task_id, kept in self.kept_to.items()
+                         if rater_id not in kept and task_id in self.in_candidates and self.tasks[task_id].mode == mode
+                         and task_id not in seen
+                         and not (task_id in self.held.get(mode, ()) and self._held_full(task_id, fresh_since)))
+        return (len(self.candidates.get(mode, ())) - self.seen_candidates.get((rater_id, mode), 0) - held_full
+                - not_theirs)
 
     def done_count(self, rater_id: str, mode: str) -> int:
         """Distinct tasks of `mode` this rater has judged."""
@@ -264,13 +289,14 @@ def load_task_queue(con: duckdb.DuckDBPyConnection) -> TaskQueue:
     raters = [r[0] for r in con.execute("SELECT rater_id FROM raters").fetchall()]
     removed = [r[0] for r in con.execute("SELECT rater_id FROM rater_removals").fetchall()]
     skipped = con.execute("SELECT task_id, rater_id FROM assignment_skips").fetchall()
+    kept = con.execute("SELECT pt.task_id, r.rater_id FROM pool_tasks pt LEFT JOIN pool_raters r USING (pool_id)").fetchall()
     next_judgment, next_assignment = con.execute(
         "SELECT (SELECT coalesce(max(judgment_id), 0) + 1 FROM judgments), "
         "(SELECT coalesce(max(assignment_id), 0) + 1 FROM assignments)"
     ).fetchone()
     return TaskQueue.build(tasks, pooled, judged, assigned, raters,
                            next_judgment_id=int(next_judgment), next_assignment_id=int(next_assignment),
-                           removed=removed, skipped=skipped)
+                           removed=removed, skipped=skipped, kept=kept)
 
 
 class QueueSlot:

@@ -22,8 +22,11 @@ def catalog_page(root: str, offset: int, limit: int, text: str | None, kind: str
 @st.cache_resource(show_spinner=False)
 def _store(path: str):
     from labels import open_store
+    from labels.inbox import InboxPoller
 
-    return open_store(path)
+    store = open_store(path)
+    InboxPoller(store).start()  # runs that `workbench eval run` queued while this process holds the file
+    return store
 
 
 def store():

@@ -225,6 +225,19 @@ def test_a_new_pool_appears_in_the_list_at_once(workspace):
     assert pools_table(at).loc[3, ["configs", "tasks", "wanted"]].tolist() == ["cfg_beta", 2 * 4, 2 * 4 * 2]  # 4 results a query, k=10
 
 
+def test_a_pool_kept_to_a_rater_is_served_only_to_them_and_listed_so(workspace):
+    assert store_of(workspace).rater_progress("ria", mode="graded").open > 0  # before: ria is offered pool 1
+    at = page_as("ada")
+    at.selectbox(key="admin_keep_pool").select(1)
+    at.multiselect(key="admin_keep_raters").set_value(["ann"])
+    at.button(key="admin_keep_submit").click().run()
+    assert not at.error and "offered only to ann" in at.success[0].value
+    assert pools_table(at).loc[[1, 2], "raters"].tolist() == ["ann", "everyone"]
+    store = store_of(workspace)
+    assert store.assign_next("ria", mode="graded") is None  # pool 1 is the only graded pool; ria labels too
+    assert store.assign_next("ann", mode="graded") is not None
+
+
 def test_the_query_set_template_is_offered_and_uploads_back_as_its_queries(workspace):
     at = page_as("ada")
     download = at.get("download_button")

@@ -59,6 +59,38 @@ def test_a_hand_made_queue_follows_overlap_gold_and_freshness():
     assert (queue.done_count("r1", "graded"), queue.done_count("r2", "graded"), queue.done_count("r3", "binary")) == (2, 1, 0)
 
 
+def test_a_pool_kept_to_chosen_raters_is_served_only_to_them():
+    # task 1 is only in a pool kept to r1; task 2 is also in an open pool; task 3 only in pools kept to r2
+    queue = TaskQueue.build([task(1), task(2), task(3)], [(1, 1), (2, 1), (2, 1), (3, 1)], [], [], ["r1", "r2"],
+                            next_judgment_id=1, next_assignment_id=1,
+                            kept=[(1, "r1"), (2, "r1"), (2, None), (3, "r2")])
+    fresh = T0 - ASSIGNMENT_TTL
+    assert queue.kept_to == {1: frozenset({"r1"}), 3: frozenset({"r2"})}
+    assert queue.next_task("r2", "graded", fresh) == (task(2), False)
+    assert queue.open_count("r1", "graded", fresh) == 2 and queue.open_count("r2", "graded", fresh) == 2
+    queue.assigned(2, "r2", T0, 1)
+    queue.judged(2, "r2", 1)
+    assert queue.next_task("r2", "graded", fresh) == (task(3), False)
+    assert queue.open_count("r1", "graded", fresh) == 1  # task 1; 2 is done, 3 is r2's
+    assert queue.next_task("r1", "graded", fresh) == (task(1), False)
+
+
+def test_the_store_keeps_a_pool_to_raters_and_names_bad_input(tmp_path):
+    with open_store(":memory:") as store:
+        seed_store(store)
+        report = store.build_task_pool("qs", ["A"], k=2, overlap=1, seed=0)
+        assert store.keep_pool_to(report.pool_id, [f" {RATERS[0]} "]) == [RATERS[0]]
+        assert store.pool_progress()["raters"].tolist() == [RATERS[0]]
+        assert store.assign_next(RATERS[1]) is None and store.assign_next(RATERS[0]) is not None
+        with pytest.raises(UnknownNameError, match="no task pool 9"):
+            store.keep_pool_to(9, [RATERS[0]])
+        with pytest.raises(UnknownNameError, match="nobody"):
+            store.keep_pool_to(report.pool_id, ["nobody"])
+        assert store.pool_progress()["raters"].tolist() == [RATERS[0]]  # the refused change wrote nothing
+        store.keep_pool_to(report.pool_id, [])
+        assert store.pool_progress()["raters"].tolist() == [""] and store.assign_next(RATERS[1]) is not None
+
+
 def test_a_stale_claim_is_served_back_only_while_nobody_else_filled_the_task():
     queue = TaskQueue.build([task(1), task(2)], [(1, 1), (2, 1)], [], [(1, "r1", T0)], ["r1", "r2"],
                             next_judgment_id=1, next_assignment_id=2)
@@ -103,7 +135,7 @@ def queue_facts(queue: TaskQueue) -> tuple:
     return (queue.wanted, queue.judged_by, queue.holds, queue.seen, queue.done, nonempty(queue.candidates),
             queue.in_candidates, nonempty(queue.held), nonempty(queue.seen_candidates),
             queue.next_judgment_id, queue.next_assignment_id, nonempty(queue.open_by), queue.skipped_by,
-            queue.gold_rate, nonempty(queue.gold_candidates), queue.given)
+            queue.gold_rate, nonempty(queue.gold_candidates), queue.given, queue.kept_to)
 
 
 def check_against_sql(store) -> None:
@@ -163,6 +195,9 @@ def test_random_labeling_matches_the_sql_rule(seed):
                     {"task_id": [rng.randrange(1, 5)], "rater_id": [rater_id], "label": [1], "seconds_spent": [1.0]}))
             elif op < 0.93:
                 store.build_task_pool("qs", ["B"], k=4, overlap=3, seed=step)
+            elif op < 0.96:  # a pool kept to some raters (or opened again): a write that reloads the queue
+                pool_id = rng.randrange(1, store.count_rows("pools") + 1)
+                store.keep_pool_to(pool_id, rng.sample(RATERS, rng.randrange(len(RATERS))))
             elif given[rater_id]:  # a skip: released at once (written only while the rater holds it open)
                 task_id = rng.choice(given[rater_id])
                 with store._read() as con:
@@ -230,6 +265,12 @@ def test_threads_never_get_a_task_twice_nor_beyond_overlap(tmp_path):
         # whose queue is empty while others hold claims stops, and a claim skipped later is not offered to them.
         # The store's guarantees are the ones above; coverage is the single-threaded oracle tests' job.)
         assert all(n <= seen_by.get(t, 0) for t, n in judges.items())
+        # a rater who stopped while others held claims that were skipped later finds those tasks open again:
+        # one rater after another labels what is left, and then nothing ordinary is open to anyone
+        for rater_id in raters:
+            task = store.assign_next(rater_id)
+            while task is not None:
+                task = store.record_judgment_and_assign_next(task.task_id, rater_id, 2, seconds_spent=1.0)[1]
         assert all(store.rater_progress(r).open == store.rater_progress(r).open_gold for r in raters)
 
 
@@ -295,3 +336,33 @@ def test_the_end_of_a_queue_says_whether_checks_are_withheld():
         "No ordinary tasks left for you in this mode; 3 checks remain withheld")
     assert "1 check remains withheld" in queue_end_message(RaterProgress(done=5, open=1, open_gold=1))
     assert queue_end_message(RaterProgress(done=5, open=0)).startswith("No tasks left for you in this mode.")
+
+
+def test_the_assigned_count_leaves_withheld_checks_out():
+    from labels.rater_views import RaterProgress
+    from workbench.label_flow import assigned_total
+
+    # 5 judged, 3 open of which 3 are gold checks (withheld: no ordinary task left), nothing on screen
+    assert assigned_total(RaterProgress(done=5, open=3, open_gold=3), on_screen=0, pending=0) == 5
+    # 4 ordinary and 1 gold open, one on screen, one awaiting its save
+    assert assigned_total(RaterProgress(done=2, open=5, open_gold=1), on_screen=1, pending=1) == 8
+
+
+def test_skipping_a_precision_at_10_page_puts_the_whole_page_aside(seeded):
+    seeded.build_task_pool("qs", ["A", "B"], k=3, overlap=1, mode="binary", seed=0)
+    session = LabelSession("r1", "binary")
+    first = session.show(seeded)
+    page = [t.task_id for t in session.page]
+    assert len(page) > 1 and {seeded.task(t).query_id for t in page} == {first.query_id}
+    before = seeded.rater_progress("r1", mode="binary").open
+    session.skip()
+    second = session.show(seeded)
+    assert second.query_id != first.query_id and not set(page) & {t.task_id for t in session.page}
+    # the skipped page's other tasks leave r1's open count (its anchor was out already, held on screen; the new
+    # page's anchor now is)
+    assert seeded.rater_progress("r1", mode="binary").open == before - (len(page) - 1) - 1
+    assert seeded.count_rows("assignment_skips") == len(page)
+    with seeded._read() as con:  # the queue kept in step with what was written
+        assert queue_facts(seeded._queue_slot.get(seeded._con)) == queue_facts(load_task_queue(con))
+    assert seeded.assign_next("r2", mode="binary").task_id in page  # released to others at once
+    assert seeded.put_aside(page, "r1") == 0  # already aside: nothing written twice

@@ -1,5 +1,5 @@
 """Admin: raters (add, change role, reset secret, remove), query sets (a JSONL upload, a template to start from),
-runs of configs over a query set, task pools (build, and their progress), and the workspace's attribute
+runs of configs over a query set, task pools (build, keep to chosen raters, and their progress), and the workspace's attribute
 vocabulary (values with item counts; merge, rename, drop a value, add a surface form). Writes run in callbacks,
 so that the tables drawn after them are current; each one checks the admin role again."""
 
@@ -30,6 +30,19 @@ def _write(form: str, action: Callable[[], str]) -> None:
         st.session_state[f"{form}_outcome"] = ("success", action())
     except (access.AccessDenied, ValueError) as exc:
         st.session_state[f"{form}_outcome"] = ("error", str(exc))
+
+
+def _current_choice(key: str, options: list, default=None) -> None:
+    """Replace a selectbox's or multiselect's kept value that is no longer valid (None or [] kept from before the
+    first query set, run or pool existed; an option since gone) by `default` (a selectbox: the first option)."""
+    if key not in st.session_state:
+        return
+    kept = st.session_state[key]
+    if isinstance(kept, list):
+        if not kept or any(k not in options for k in kept):
+            st.session_state[key] = list(default or [])
+    elif kept not in options:
+        st.session_state[key] = options[0] if options else None
 
 
 def _outcome(form: str) -> None:
@@ -65,6 +78,15 @@ def _remove_rater() -> str:
     rater = rater_admin.remove(store, access.check("admin"), st.session_state.admin_remove_rater)
     st.session_state.admin_remove_confirm = False
     return f"Removed {rater.rater_id}: they can no longer sign in or get tasks; their judgments stay."
+
+
+def _keep_pool() -> str:
+    values = st.session_state
+    if values.admin_keep_pool is None:
+        raise ValueError("there is no task pool yet; build one below")
+    kept = store.keep_pool_to(int(values.admin_keep_pool), values.admin_keep_raters)
+    return (f"Pool {values.admin_keep_pool} is offered only to {', '.join(kept)}." if kept
+            else f"Pool {values.admin_keep_pool} is offered to every rater.")
 
 
 def _build_pool() -> str:
@@ -158,10 +180,22 @@ with sets_tab:
                 st.error(str(exc))
 
 with runs_tab:
+    from labels.inbox import inbox_dir, pending_batches
+
+    if waiting := pending_batches(ws.judgments_path):
+        st.info(f"{len(waiting)} batch(es) of runs from `workbench eval run` are waiting in the store's inbox; "
+                "this app applies them within seconds.")
+    if failed := sorted((inbox_dir(ws.judgments_path) / "failed").glob("*.error")):
+        st.warning(f"{len(failed)} queued batch(es) were refused by the store; each reason is in "
+                   f"`{failed[0].parent}` beside the batch: " + failed[-1].read_text().strip())
+    st.caption("`workbench eval run` works while this app serves: its runs are queued in the store's inbox and "
+               "applied here.")
     runnable = runnable_configs(ws)
     with st.form("admin_runs"):
         st.markdown("**Run configs over a query set** (each query's top k is stored as a run, ready to pool)")
-        run_set = st.selectbox("Query set", [s.name for s in store.query_sets()], key="admin_runs_set")
+        run_sets = [s.name for s in store.query_sets()]
+        _current_choice("admin_runs_set", run_sets)
+        run_set = st.selectbox("Query set", run_sets, key="admin_runs_set")
         run_names = st.multiselect("Configs", runnable, default=[n for n in ("baseline",) if n in runnable],
                                    key="admin_runs_configs")
         run_k = st.number_input("Results stored per query (k)", min_value=1, max_value=1000, value=10, key="admin_runs_k")
@@ -186,6 +220,7 @@ with pool_tab:
     else:
         st.dataframe(
             pd.DataFrame({"pool": progress.pool_id, "query set": progress.query_set, "configs": progress.config_names,
+                          "raters": progress.raters.replace("", "everyone"),
                           "mode": progress["mode"].map(MODE_NAMES), "k": progress.k, "overlap": progress.overlap,
                           "tasks judged": progress.tasks_done, "tasks": progress.tasks,
                           "judgments": progress.judgments, "wanted": progress.judgments_wanted,
@@ -195,15 +230,26 @@ with pool_tab:
             column_config={"progress": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent"),
                            "tasks judged": st.column_config.NumberColumn(help="tasks with their overlap of raters")},
         )
-    st.caption("Every rater who is not removed is offered the open tasks of every pool in the mode they label; "
-               "a pool cannot yet be kept to chosen raters.")
+    if not progress.empty:
+        with st.form("admin_keep_pool"):
+            st.markdown("**Keep a pool to chosen raters** (none chosen: every rater who is not removed gets its tasks)")
+            pool_col, raters_col = st.columns([1, 3])
+            _current_choice("admin_keep_pool", progress.pool_id.tolist())
+            pool_col.selectbox("Pool", progress.pool_id.tolist(), key="admin_keep_pool")
+            raters_col.multiselect("Raters", [r.rater_id for r in store.raters()
+                                              if r.rater_id not in store.removed_raters()], key="admin_keep_raters")
+            st.form_submit_button("Keep to these raters", key="admin_keep_submit", on_click=_write,
+                                  args=("admin_keep_pool", _keep_pool))
+        _outcome("admin_keep_pool")
     config_names = sorted({c.name for c in store.configs()})
     set_names = [s.name for s in store.query_sets()]
     if not config_names or not set_names:
         st.info("A task pool needs a query set and runs of at least one config over it (the Runs tab makes them).")
     with st.form("admin_build_pool"):
         st.markdown("**Build a task pool** (blind: raters never see the configs, ranks or scores)")
+        _current_choice("admin_pool_set", set_names)
         st.selectbox("Query set", set_names, key="admin_pool_set")
+        _current_choice("admin_pool_configs", config_names, config_names[:2])
         st.multiselect("Configs", config_names, default=config_names[:2], key="admin_pool_configs")
         k_col, overlap_col, gold_col = st.columns(3)
         k_col.number_input("Depth k", min_value=1, max_value=1000, value=10, key="admin_pool_k")

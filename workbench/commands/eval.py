@@ -153,13 +153,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     run_configs = commands.add_parser(
         "run", parents=[home_option()], help="search a stored query set with configs and record the ranked lists",
         description="Every query of the set through every config (models loaded once); each top-k list is stored "
-        "as a run of that config, ready for a task pool (`build_task_pool`) and `eval report`. Needs the store "
-        "writable: stop `workbench app` on this workspace first.",
+        "as a run of that config, ready for a task pool (`build_task_pool`) and `eval report`. While `workbench "
+        "app` holds the store, the runs are queued in the store's inbox and the app applies them within seconds.",
     )
     run_configs.add_argument("--configs", type=_config_list, required=True,
                              help="config names: A,B (built-in, WORKSPACE/configs/, or kind = \"http\" endpoints)")
     run_configs.add_argument("--query-set", required=True, help="the query set to run")
     run_configs.add_argument("--k", type=positive_int, default=10, help="results stored per query (default 10)")
+    run_configs.add_argument("--wait", type=float, default=60.0,
+                             help="when the app holds the store: seconds to wait for it to apply the queued runs "
+                             "(default 60; 0 returns at once, the runs stay queued)")
     run_configs.set_defaults(run=run_runs)
 
     export_run = commands.add_parser(
@@ -212,7 +215,7 @@ def run_runs(args: argparse.Namespace) -> int:
     from engine.pipeline.config import load_config
     from engine.pipeline.requirements import missing_models_message
     from engine.pipeline.context import SearchContext
-    from labels import open_store
+    from labels import StoreLockedError, open_store
     from workbench.batch_runs import check_ready, record_runs
 
     workspace = workspace_from(args)
@@ -222,7 +225,11 @@ def run_runs(args: argparse.Namespace) -> int:
             raise FileNotFoundError(message)
     check_ready(configs)
     external_only = all(c.kind != "pipeline" for c in configs)  # then no model needs loading
-    with open_store(workspace.judgments_path) as store:
+    try:
+        store = open_store(workspace.judgments_path)
+    except StoreLockedError as held:  # the app serves this workspace: queue the runs for it to apply
+        return run_runs_queued(args, workspace, configs, external_only, held)
+    with store:
         queries = store.queries(args.query_set)
         context = catalog_context(workspace) if external_only else SearchContext.open(workspace)
         try:
@@ -232,6 +239,49 @@ def run_runs(args: argparse.Namespace) -> int:
             return 2
     print(report.summary())
     return 3 if report.failed else 0
+
+
+def run_runs_queued(args, workspace, configs, external_only: bool, held: Exception) -> int:
+    """`eval run` while another process (the app) writes the store: read a snapshot, queue the runs in its inbox."""
+    import warnings
+
+    from engine.external import EndpointUnreachable
+    from engine.external.catalog_context import catalog_context
+    from engine.pipeline.context import SearchContext
+    from labels import open_store
+    from labels.inbox import RunBatch, wait_for
+    from workbench.batch_runs import record_runs
+
+    print(f"workbench eval run: {str(held).split(';')[0]}; the runs go to its inbox for that process to apply",
+          file=sys.stderr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the snapshot is expected here, and said above
+        with open_store(workspace.judgments_path, read_only=True) as snapshot:
+            queries = snapshot.queries(args.query_set)
+    context = catalog_context(workspace) if external_only else SearchContext.open(workspace)
+    batch = RunBatch(queued_by="workbench eval run")
+    try:
+        report = record_runs(context, batch, queries, configs, k=args.k)
+    except EndpointUnreachable as error:
+        print(f"workbench eval run: error: {error}", file=sys.stderr)
+        if not batch.runs:
+            return 2
+        report = None
+    path = batch.write(workspace.judgments_path)
+    if report is not None:
+        print(report.summary())
+    print(f"queued {len(batch.runs)} runs in {path}")
+    outcome = wait_for(path, args.wait) if args.wait > 0 else None
+    if outcome is None or outcome.state == "waiting":
+        print("not applied yet: the app applies the inbox every few seconds, and any writable open of the store "
+              "applies what waits (nothing queued is lost)")
+    elif outcome.state == "failed":
+        print(f"workbench eval run: error: the store refused the queued runs: {outcome.detail} "
+              f"(the batch is kept in {path.parent / 'failed'})", file=sys.stderr)
+        return 2
+    else:
+        print("applied to the store by the process that holds it")
+    return 2 if report is None else (3 if report.failed else 0)
 
 
 # ---- external runs -------------------------------------------------------------------------------------
