@@ -36,9 +36,9 @@ class LabelSession:
         The queue serves the rater's own open task first, so a new session (a reload, a new tab) shows the
         task the last one left on screen.
         """
-        while self.skipped:  # written here because `skip` has no store (the page calls it as a plain callback)
-            store.skip_task(self.skipped[0], self.rater_id)
-            self.skipped.pop(0)
+        if self.skipped:  # written here because `skip` has no store (the page calls it as a plain callback)
+            store.put_aside(self.skipped, self.rater_id)
+            self.skipped.clear()
         if self.current is None:
             self.reopened = None
             self.current = self.pending.pop(0) if self.pending else store.assign_next(self.rater_id, mode=self.mode)
@@ -86,7 +86,9 @@ class LabelSession:
 
     def skip(self) -> None:
         """Leave the task on screen unjudged; the next `show` releases it to others, never to serve it to this rater again."""
-        if self.current is not None and self.reopened is None:  # a task reopened by undo was judged: nothing to release
+        if self.mode == "binary" and self.page:  # the whole Precision@10 page, not only the task that anchors it
+            self.skipped.extend(task.task_id for task in self.page)
+        elif self.current is not None and self.reopened is None:  # a task reopened by undo was judged: nothing to release
             self.skipped.append(self.current.task_id)
         self.current, self.page = None, []
 
@@ -112,6 +114,12 @@ def session_for(state, rater_id: str, mode: str) -> LabelSession:
         session = LabelSession(rater_id=rater_id, mode=mode)
         state[key] = session
     return session
+
+
+def assigned_total(progress, *, on_screen: int, pending: int) -> int:
+    """The "N assigned" of the Label page: judged, still open, on screen and awaiting their save. Open gold checks
+    are left out: they are withheld once the ordinary tasks run out, and mixed in unannounced before that."""
+    return progress.done + progress.open - progress.open_gold + on_screen + pending
 
 
 def queue_end_message(progress) -> str:

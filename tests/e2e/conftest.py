@@ -34,6 +34,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 QUERY_SET = "e2e"
 CONFIGS = ("baseline", "full_standins")
 POOL_K = 3
+P10_POOL_K = 10
 RATER = ("ana", "Ana Rater", "rater", "ana-secret-1")
 RESEARCHER = ("rhea", "Rhea Researcher", "admin", "rhea-secret-2")
 # (query_id, type, text, reference item) over the 80-item sample (seed 3); p000000 is beige cotton pants
@@ -78,7 +79,8 @@ def populate_store(context, workspace: Workspace) -> dict:
                 response = search(context, Query(text=text, item_id=item), config, k=10)
                 store.record_run(record, qid, _run_results(response), model_version="sample", index_version="e2e")
         pool = store.build_task_pool(QUERY_SET, list(CONFIGS), k=POOL_K, overlap=1, seed=1)
-        store.build_task_pool(QUERY_SET, list(CONFIGS), k=POOL_K, overlap=1, mode="binary", seed=1)  # Precision@10
+        # Precision@10: deep enough that a page holds ten results (the layout must fit them in 1400x900)
+        store.build_task_pool(QUERY_SET, list(CONFIGS), k=P10_POOL_K, overlap=1, mode="binary", seed=1)
         for rater_id, name, role, password in (RATER, RESEARCHER):
             store.add_rater(rater_id, name, role=role, password=password)
     return {"pool": pool}

@@ -161,6 +161,8 @@ def precision_at_10_with_keyboard(driver, toggled: tuple[int, ...]) -> tuple[lis
     page.keyed(driver, "p10_submit")
     page.settle(driver)
     results = [e for e in driver.find_elements(By.CSS_SELECTOR, '[class*="st-key-p10_result_"]') if e.is_displayed()]
+    assert len(results) == 10  # a full page: both rows and Submit within the 1400x900 window
+    assert_above_the_fold(driver, [f"p10_result_{i}" for i in range(10)] + ["p10_submit", "p10_skip"])
     titles = [page.keyed(driver, f"p10_result_{i}", '[data-testid="stCaptionContainer"]').text for i in toggled]
     for i in toggled:
         page.press(driver, "1234567890"[i])

@@ -5,7 +5,7 @@ import streamlit as st
 
 from labels import LABEL_SCALES
 from workbench import access, state
-from workbench.label_flow import session_for
+from workbench.label_flow import assigned_total, session_for
 from workbench.label_keys import SKIP_KEY, UNDO_KEY, bind_keys, p10_key
 from workbench.label_state import (
     crop_image, grade_meanings, guideline_text, items_by_id, reference_image, resolve_image,
@@ -13,7 +13,7 @@ from workbench.label_state import (
 
 IMAGE_WIDTH = 260  # the images, the 0-4 buttons, Skip, Undo and the comment fit one 1400x900 window, unscrolled
 ZOOM_PIXELS = 2 * IMAGE_WIDTH  # the enlarged crop's longer side (sharp on a 2x display)
-P10_IMAGE_WIDTH = 150  # two rows of five results under the query
+P10_IMAGE_WIDTH = 120  # two rows of five results beside the query, Submit within 1400x900
 MODES = {"Graded (0–4)": "graded", "Precision@10 (relevant or not)": "binary"}
 ERROR_KEY = "label_error"
 COMMENT_HELP = "Enter or Esc leaves the box, and the keys grade again."
@@ -22,8 +22,8 @@ user = access.require("rater")
 ws = state.workspace()
 store = state.store()
 
-st.title("Label")
-mode_column, progress_column = st.columns([3, 2], vertical_alignment="center")
+title_column, mode_column, progress_column = st.columns([1, 3, 2], vertical_alignment="center")  # one row: room
+title_column.title("Label")
 mode = MODES[mode_column.radio("Mode", list(MODES), key="label_mode", horizontal=True, label_visibility="collapsed")]
 session = session_for(st.session_state, user.rater_id, mode)
 
@@ -82,7 +82,7 @@ def _submit_page() -> None:
     _guarded(action)
 
 
-def _show_query(query, *, width: int = IMAGE_WIDTH) -> None:
+def _show_query(query, *, width: int | str = IMAGE_WIDTH, stacked: bool = False) -> None:
     st.markdown(f"**{query.query_type.capitalize()} query:** {query.text or '(image only)'}")
     reference = None
     if query.image_item_id:
@@ -94,7 +94,8 @@ def _show_query(query, *, width: int = IMAGE_WIDTH) -> None:
         if query.crop is None:
             st.image(reference_image(str(reference), None), caption="Reference", width=width)
             return
-        scene, zoom = st.columns([1, 2], gap="small")  # judge the boxed object, not the whole scene
+        # judge the boxed object, not the whole scene; in a narrow column the two stand one above the other
+        scene, zoom = (st.container(), st.container()) if stacked else st.columns([1, 2], gap="small")
         scene.image(reference_image(str(reference), query.crop), caption="Scene (boxed: the reference)",
                     width="stretch")
         zoom.image(crop_image(str(reference), query.crop, ZOOM_PIXELS), caption="The boxed object, enlarged",
@@ -121,7 +122,7 @@ if message := st.session_state.pop(ERROR_KEY, None):
 task = session.show(store)
 progress = store.rater_progress(user.rater_id, mode=mode)
 on_screen = 1 if task is not None and session.reopened is None else 0  # binary: the page's other tasks are still open
-total = progress.done + progress.open + on_screen + len(session.pending)
+total = assigned_total(progress, on_screen=on_screen, pending=len(session.pending))
 progress_column.progress(progress.done / total if total else 1.0, text=f"{progress.done} done / {total} assigned")
 bind_keys()
 
@@ -166,16 +167,17 @@ if mode == "graded":
         with st.expander("Guideline", icon=":material/menu_book:", key="label_guideline"):
             st.markdown(guideline)
 else:
-    query_column, guideline_column = st.columns([3, 2], gap="medium")
+    # the query and the guideline beside the results, so that ten results and Submit fit a 1400x900 window
+    query_column, results_column = st.columns([1, 4], gap="medium")
     with query_column:
-        _show_query(query, width=P10_IMAGE_WIDTH)
-    with guideline_column.expander("Guideline", icon=":material/menu_book:", key="label_guideline"):
-        st.markdown(guideline)
+        _show_query(query, width="stretch", stacked=True)
+        with st.expander("Guideline", icon=":material/menu_book:", key="label_guideline"):
+            st.markdown(guideline)
     items = items_by_id(str(ws.root), tuple(t.item_id for t in session.page))
     per_row = 5
     # a form: toggling a result (click or key) waits in the browser; Submit sends the whole page in one rerun
     # (Enter in the comment box leaves it, as in graded mode, rather than submitting)
-    with st.form("p10_form", border=False, enter_to_submit=False, clear_on_submit=True):
+    with results_column, st.form("p10_form", border=False, enter_to_submit=False, clear_on_submit=True):
         st.markdown("**Mark each result that matches the query** (keys 1–9 and 0 toggle results 1–10, Enter submits)")
         numbered = list(enumerate(session.page))
         for start in range(0, len(numbered), per_row):
