@@ -21,6 +21,12 @@ def test_demo_prepares_once_then_app_serves(tmp_path, capsys):
     assert "generating the sample catalog" in out and "catalog already ingested" in out
     assert "30 items: 30 images and 30 texts embedded" in out  # first start indexes everything
     assert "30 items: 0 images and 0 texts embedded, 30 unchanged" in out  # the second embeds nothing
+    assert "building shopping collections" in out and "[demo] collections present" in out  # built once
+    from engine.collections.storage import load_manifest
+    from engine.workspace import Workspace
+
+    # built (30 items are too few for a topic of 10 supporting items; the 3,000-item demo has hundreds)
+    assert load_manifest(Workspace(home))
 
     port = free_port()
     env = dict(os.environ, WORKBENCH_HOME=str(home))

@@ -50,6 +50,7 @@ def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bo
         print("[demo] catalog already ingested", flush=True)
     install_sample_vocabulary(workspace)
     index_demo_workspace(workspace, progress)
+    build_demo_collections(workspace)
     train_demo_models(workspace, (SEARCHSAGE, ENGAGEMENT))  # from the sample search log
     populate_demo_judgments(workspace)
     train_demo_models(workspace, (RELEVANCE,))  # from the judgments just made
@@ -145,6 +146,30 @@ def run(args: argparse.Namespace) -> int:
     if args.prepare_only:
         return 0
     return serve(workspace, args.port)
+
+
+def build_demo_collections(workspace: Workspace) -> None:
+    """Shopping collections from the catalog's attributes and the sample search log (seconds), unless present."""
+    from engine.collections.build import build_collections
+    from engine.collections.errors import CollectionsError
+    from engine.collections.storage import CollectionsMissingError, load_manifest
+    from engine.vocabulary import load_workspace_vocabulary
+
+    try:
+        load_manifest(workspace)
+        print("[demo] collections present", flush=True)
+        return
+    except CollectionsMissingError:
+        pass
+    print("[demo] building shopping collections (`workbench collections build`)", flush=True)
+    log = workspace.sample_dir / "search_log"
+    try:
+        report = build_collections(workspace, load_workspace_vocabulary(workspace.root),
+                                   search_log=log if log.is_dir() else None)
+    except CollectionsError as error:  # e.g. a catalog too small for any topic: the demo goes on without
+        print(f"[demo] no collections: {error}", flush=True)
+        return
+    print(report.summary(), flush=True)
 
 
 def install_sample_vocabulary(workspace: Workspace) -> None:
