@@ -10,9 +10,10 @@ import numpy as np
 
 from engine.models.errors import CheckpointError
 from engine.models.identity import ModelIdentity, file_sha256
+from engine.models.image_rgb import as_rgb
 from engine.models.quiet_loading import quiet_loading
 from engine.models.registry import check_clip_name
-from engine.models.sample_model import COMMITTED_CHECKPOINT, SAMPLE_MODEL_NAME, register_sample_model
+from engine.models.sample_model import COMMITTED_CHECKPOINT, SAMPLE_MODEL_NAME
 
 ImageInput = "str | Path | PIL.Image.Image"
 
@@ -97,15 +98,7 @@ def _mean_pooled_hf_text(model, tokenizer) -> bool:
 
 
 def _as_rgb(image):
-    from PIL import Image
-
-    if isinstance(image, (str, Path)):
-        try:
-            with Image.open(image) as im:
-                return im.convert("RGB")
-        except (OSError, Image.DecompressionBombError) as exc:
-            raise ValueError(f"cannot read image {image}: {exc}") from None
-    return image.convert("RGB")
+    return as_rgb(image)
 
 
 def load_clip(spec: ClipSpec = ClipSpec(), *, batch_size: int = 64) -> ClipEncoder:
@@ -149,16 +142,10 @@ def load_clip(spec: ClipSpec = ClipSpec(), *, batch_size: int = 64) -> ClipEncod
 
 
 def _load_sample(spec: ClipSpec, batch_size: int) -> ClipEncoder:
-    import open_clip
+    from engine.models.sample_checkpoint import build_sample_model
 
-    from engine.models.sample_checkpoint import load_sample_weights
-
-    register_sample_model()
     checkpoint = Path(spec.pretrained) if spec.pretrained else COMMITTED_CHECKPOINT
-    with quiet_loading():
-        model, _, preprocess = open_clip.create_model_and_transforms(SAMPLE_MODEL_NAME)
-    info = load_sample_weights(model, checkpoint)
-    tokenizer = open_clip.get_tokenizer(SAMPLE_MODEL_NAME)
+    model, preprocess, tokenizer, info = build_sample_model(checkpoint)
     identity = ModelIdentity(SAMPLE_MODEL_NAME, checkpoint.name, info.checkpoint_sha256,
                              _embed_dim(model, preprocess))
     return ClipEncoder(model, preprocess, tokenizer, identity, batch_size=batch_size)

@@ -74,3 +74,16 @@ def sample_model_quality(image_vecs: np.ndarray, truth: Sequence[Mapping[str, st
     metrics["items"] = float(len(truth))
     metrics["queries"] = float(len(qs))
     return metrics
+
+
+def knn_purity(vecs: np.ndarray, labels: Sequence[str | None], *, k: int = 10) -> float:
+    """Mean share of each labelled item's k nearest other items (cosine) with its label; nan without labels."""
+    labels = np.asarray([str(x) if x else "" for x in labels])
+    rows = np.flatnonzero(labels != "")
+    if len(rows) <= k:
+        return float("nan")
+    v = vecs[rows] / np.linalg.norm(vecs[rows], axis=1, keepdims=True)
+    sims = v @ v.T
+    np.fill_diagonal(sims, -np.inf)
+    nearest = np.argpartition(-sims, k, axis=1)[:, :k]
+    return float((labels[rows][nearest] == labels[rows][:, None]).mean())

@@ -32,10 +32,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "vocabulary.toml) to train on instead of the workspace's items")
     c.add_argument("--out", type=Path, default=None,
                    help="checkpoint to write (default: WORKSPACE/models/workbench-sample.safetensors)")
-    c.add_argument("--epochs", type=positive_int, default=d.epochs, help=f"default {d.epochs}")
-    c.add_argument("--batch-size", type=positive_int, default=d.batch_size, help=f"default {d.batch_size}")
-    c.add_argument("--lr", type=float, default=d.lr, help=f"peak learning rate (default {d.lr})")
-    c.add_argument("--seed", type=non_negative_int, default=d.seed, help=f"default {d.seed}")
+    from engine.models.sample_model import DEFAULT_TRUNK, TRUNKS
+
+    c.add_argument("--trunk", choices=TRUNKS, default=DEFAULT_TRUNK,
+                   help="vision trunk: efficientnet_lite0 (frozen ImageNet EfficientNet-Lite0 from its PyPI package "
+                        "plus a color branch; only the projection trains) or regnetx_002 (trained from scratch); "
+                        f"default {DEFAULT_TRUNK}")
+    c.add_argument("--epochs", type=positive_int, default=None, help="default: the trunk's (regnetx_002: "
+                   f"{d.epochs})")
+    c.add_argument("--batch-size", type=positive_int, default=None, help=f"default {d.batch_size}")
+    c.add_argument("--lr", type=float, default=None, help=f"peak learning rate (default: the trunk's; regnetx_002: "
+                   f"{d.lr})")
+    c.add_argument("--seed", type=non_negative_int, default=None, help=f"default {d.seed}")
     c.set_defaults(run=run_clip)
     register_fusion(models)
     register_engagement(models)
@@ -64,17 +72,14 @@ def register_fusion(models: argparse._SubParsersAction) -> None:
 
 
 def run_clip(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from engine.models.training.clip_trainer import ClipTrainSettings
+    from engine.models.training.clip_trainer import settings_for
     from engine.models.training.train_sample import train_sample_model
 
-    if not 0 < args.lr < 1:
+    if args.lr is not None and not 0 < args.lr < 1:
         raise ValueError(f"--lr must be between 0 and 1, got {args.lr}")
     workspace = workspace_from(args)
     out = args.out or workspace.create().models_dir / "workbench-sample.safetensors"
-    settings = replace(ClipTrainSettings(), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                       seed=args.seed)
+    settings = settings_for(args.trunk, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
     source = args.catalog if args.catalog is not None else workspace
     report = train_sample_model(source, out, settings, progress=sys.stderr.isatty())
     print(report.summary())

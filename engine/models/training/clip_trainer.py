@@ -25,11 +25,31 @@ class ClipTrainSettings:
     pad: int = 6  # training crops of image_size are taken from images resized to image_size + pad
     holdout_fraction: float = 0.1  # items kept out of training and used for the metrics
     attribute_weight: float = 1.0  # weight of the attribute-prompt loss (0: captions only)
+    neighbour_weight: float = 0.0  # weight of the image-image loss pulling together items of one product type, of
+    # one first visible family (color); frozen-trunk training only (0: off)
     seed: int = 0
     threads: int = 2
+    trunk: str = "regnetx_002"  # the vision trunk (engine.models.sample_model.TRUNKS); the model config must agree
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# A frozen pretrained trunk trains only its head over cached features: epochs cost little.
+TRUNK_DEFAULTS = {
+    "regnetx_002": {},
+    "efficientnet_lite0": {"epochs": 60, "lr": 2e-3, "image_size": 128, "pad": 0, "warmup_steps": 40,
+                           "neighbour_weight": 0.5},
+}
+
+
+def settings_for(trunk: str, **changes) -> ClipTrainSettings:
+    """The default settings of a trunk, with `changes` applied (None values ignored)."""
+    from engine.models.sample_model import config_path
+
+    config_path(trunk)  # unknown trunk: an error listing the known ones
+    values = {**TRUNK_DEFAULTS[trunk], **{k: v for k, v in changes.items() if v is not None}}
+    return ClipTrainSettings(trunk=trunk, **values)
 
 
 @dataclass

@@ -59,23 +59,31 @@ def train_sample_model(source: Path | Workspace, out: Path, settings: ClipTrainS
     import open_clip
 
     from engine.models.clip_encoder import ClipEncoder, _embed_dim
-    from engine.models.quiet_loading import quiet_loading
     from engine.models.identity import ModelIdentity
+    from engine.models.quiet_loading import quiet_loading
     from engine.models.sample_checkpoint import save_sample_checkpoint
-    from engine.models.sample_model import SAMPLE_MODEL_NAME, CONFIG_PATH, register_sample_model
+    from engine.models.sample_model import SAMPLE_MODEL_NAME, architecture, register_sample_model
+    from engine.models.training.head_trainer import train_head
 
+    arch = architecture(settings.trunk)
+    if arch["vision_cfg"]["image_size"] != settings.image_size:
+        raise ValueError(f"the {settings.trunk} model config takes {arch['vision_cfg']['image_size']} px images, "
+                         f"the settings say {settings.image_size}; use settings_for({settings.trunk!r})")
     pairs, vocab = training_pairs(source, settings, vocab)
-    register_sample_model()
+    register_sample_model(arch)
     with quiet_loading():
         model, _, preprocess = open_clip.create_model_and_transforms(SAMPLE_MODEL_NAME)
     tokenizer = open_clip.get_tokenizer(SAMPLE_MODEL_NAME)
-    trained = train_clip(model, tokenizer, pairs, settings, vocab, progress=progress)
+    if settings.trunk == "efficientnet_lite0":
+        trained = train_head(model, preprocess, tokenizer, pairs, settings, vocab, progress=progress)
+    else:
+        trained = train_clip(model, tokenizer, pairs, settings, vocab, progress=progress)
     identity = ModelIdentity(SAMPLE_MODEL_NAME, "", "", _embed_dim(model, preprocess))
     encoder = ClipEncoder(model, preprocess, tokenizer, identity)
     metrics = held_out_metrics(encoder, [p for p in pairs if p.held_out], vocab, progress=progress)
     save_sample_checkpoint(
         model, out,
-        architecture=json.loads(CONFIG_PATH.read_text()),
+        architecture=arch,
         data_hash=data_hash(pairs),
         settings=settings.to_dict(),
         metrics=metrics,
