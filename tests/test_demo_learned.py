@@ -88,3 +88,27 @@ def test_the_dashboard_shows_the_models_against_the_raters_and_the_engagement_ca
     table = next(d.value for d in at.dataframe if "model_kappa" in d.value.columns)
     assert set(table["rater_id"]) and (table["n"] > 0).all()
     assert table["model_kappa"].between(-1, 1).all()
+    judge = next(m.value for m in at.markdown if "model as a judge" in m.value)
+    assert "relevance model as a judge" in judge and "eval agreement --json" in judge
+
+
+def test_eval_agreement_lists_the_relevance_model_as_a_judge(learned, capsys):
+    import json
+
+    workspace, _ = learned
+    assert main(["eval", "agreement", "--home", str(workspace.root), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (judge,) = report["models"]
+    assert judge["name"] == "relevance" and judge["n_units"] > 0  # held-out queries' pairs, 3 raters each
+    assert -1 <= judge["kappa"] <= 1 and -1 <= judge["raters_kappa"] <= 1
+    with open_store(workspace.judgments_path, read_only=True) as store:
+        judged = store.judgments_frame(mode="graded")
+    # the units are pairs of queries the student did not train on, each judged by two raters or more
+    from engine.models.relevance.checkpoint import load_student, workspace_student
+    from engine.models.relevance.judge_agreement import relevance_units
+
+    _, meta = load_student(workspace_student(workspace))
+    units = relevance_units(judged, meta.settings, meta.metrics)
+    assert len(units) == judge["n_units"] and {q for q, _ in units} <= set(meta.metrics["held_out_queries"])
+    assert main(["eval", "agreement", "--home", str(workspace.root), "--json", "--skip-models"]) == 0
+    assert json.loads(capsys.readouterr().out)["models"] == []

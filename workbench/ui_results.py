@@ -183,3 +183,16 @@ def timings_caption(timings: dict) -> str:
 
 def rankings(responses: Sequence) -> list[list[str]]:
     return [[r.item_id for r in response.results] for response in responses]
+
+
+def judge_line(entry: dict) -> str:
+    """A trained judge's `eval agreement` entry as the Dashboard states it."""
+    def fmt(value):
+        return "n/a" if value is None else f"{value:.3f}"
+
+    ratio = (f" ({entry['kappa'] / entry['raters_kappa']:.2f}x the raters')"
+             if entry["kappa"] is not None and entry["raters_kappa"] else "")
+    return (f"**{entry['name']} model as a judge:** quadratic-weighted kappa {fmt(entry['kappa'])} against the "
+            f"raters' lower-median label over {entry['n_units']} pairs of held-out queries judged by two raters or "
+            f"more; the raters' own mean pairwise kappa there is {fmt(entry['raters_kappa'])}{ratio}. The same "
+            "figures as `workbench eval agreement --json` (its `models` list).")

@@ -13,7 +13,7 @@ from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE, checkpoint_path,
 from eval import (ReportRequest, aggregate_judgments, fleiss_kappa, krippendorff_alpha, pairwise_cohen_kappa,
                   rater_comments, rater_table, report_from_store, write_qrels, write_run)
 from labels.preferences import preference_tally
-from workbench import access, search_state, state
+from workbench import access, search_state, state, ui_results
 from workbench.config_hash_names import config_names_by_hash, named_preferences, named_tally
 
 
@@ -138,10 +138,16 @@ else:
     if st.button("Compute model-versus-rater agreement", key="dashboard_model_agreement"):
         from engine.models.relevance.agreement import model_rater_agreement, student_predictor
 
+        from engine.models.relevance.judge_agreement import relevance_judge_entry
+
         with st.spinner("Scoring the judged pairs with the relevance model…"):
             context = search_state.search_context(ws)
-            st.session_state["dashboard_model_table"] = model_rater_agreement(
-                store, ws, predict=student_predictor(ws, store, context=context))
+            predict = student_predictor(ws, store, context=context)
+            st.session_state["dashboard_model_table"] = model_rater_agreement(store, ws, predict=predict)
+            st.session_state["dashboard_judge"] = relevance_judge_entry(ws, store.judgments_frame(mode="graded"),
+                                                                        predict)
+    if (judge := st.session_state.get("dashboard_judge")) is not None:
+        st.markdown(ui_results.judge_line(judge))
     if (table := st.session_state.get("dashboard_model_table")) is not None:
         st.dataframe(table, hide_index=True, key="dashboard_model_raters")
 

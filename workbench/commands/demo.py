@@ -64,7 +64,8 @@ def _demo_trainers() -> dict:
     from workbench.commands.train_searchsage import searchsage_for_workspace
 
     return {SEARCHSAGE.model: searchsage_for_workspace, ENGAGEMENT.model: engagement_for_workspace,
-            RELEVANCE.model: relevance_for_workspace}
+            # minutes of fine-tuning: stage lines and a step every 10 s, never silent for long
+            RELEVANCE.model: lambda workspace: relevance_for_workspace(workspace, heartbeat=True)}
 
 
 def train_demo_models(workspace: Workspace, models: tuple[ModelRequirement, ...]) -> None:

@@ -117,12 +117,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     agreement = commands.add_parser(
         "agreement", parents=[home_option()],
-        help="agreement between raters: weighted kappa per pair, Fleiss' kappa, Krippendorff's alpha, bias, gold",
+        help="agreement between raters (weighted kappa per pair, Fleiss' kappa, Krippendorff's alpha, bias, gold) "
+        "and of each trained judge against them",
     )
     agreement.add_argument("--query-set", default=None, help="only the queries of this query set")
     agreement.add_argument("--mode", choices=("graded", "binary"), default="graded", help="which labels (default graded)")
     agreement.add_argument("--exclude-simulated", action="store_true", help="leave out simulated raters")
     agreement.add_argument("--json", action="store_true", help="print one JSON object")
+    agreement.add_argument("--skip-models", action="store_true",
+                           help="leave out the trained judges (the relevance model), which load the search models")
     agreement.set_defaults(run=run_agreement)
 
     export_qrels = commands.add_parser(
@@ -387,6 +390,7 @@ def run_agreement(args: argparse.Namespace) -> int:
     gold = gold[gold["mode"] == args.mode]
     pairs, bias, accuracy = pairwise_cohen_kappa(judgments), rater_bias(judgments), gold_accuracy(gold)
     fleiss, alpha = fleiss_kappa(judgments), krippendorff_alpha(judgments)
+    models = [] if args.skip_models or args.mode != "graded" else trained_judges(workspace_from(args), judgments)
 
     def clean(value):
         return None if isinstance(value, float) and math.isnan(value) else value
@@ -397,6 +401,7 @@ def run_agreement(args: argparse.Namespace) -> int:
             "cohen_kappa": [{k: clean(v) for k, v in row.items()} for row in pairs.to_dict("records")],
             "bias": [{k: clean(v) for k, v in row.items()} for row in bias.to_dict("records")],
             "gold": [{k: clean(v) for k, v in row.items()} for row in accuracy.to_dict("records")],
+            "models": models,
         }, default=int))
         return 0
     print(f"{args.mode} labels: Fleiss' kappa {fleiss:.4f}, Krippendorff's alpha (ordinal) {alpha:.4f}")
@@ -406,7 +411,27 @@ def run_agreement(args: argparse.Namespace) -> int:
     print(bias.to_string(index=False, float_format=lambda v: f"{v:+.4f}"))
     print("\ngold accuracy:")
     print(accuracy.to_string(index=False, float_format=lambda v: f"{v:.4f}") if len(accuracy) else "  (no gold judgments)")
+    if models:
+        print("\ntrained judges (quadratic-weighted kappa against the raters' lower-median label, on pairs of "
+              "queries the judge did not train on that two or more raters judged; raters: their mean pairwise kappa "
+              "on the same pairs):")
+        for m in models:
+            fmt = lambda v: "n/a" if v is None else f"{v:.4f}"  # noqa: E731
+            print(f"  {m['name']}: kappa {fmt(m['kappa'])} over {m['n_units']} units; raters {fmt(m['raters_kappa'])}")
     return 0
+
+
+def trained_judges(workspace, judgments) -> list[dict]:
+    """One agreement entry per trained judge of the workspace (today: the relevance model), [] when none."""
+    from engine.models.relevance.agreement import student_predictor
+    from engine.models.relevance.judge_agreement import relevance_judge_entry
+    from engine.pipeline.requirements import RELEVANCE, has_model
+    from labels import open_store
+
+    if not has_model(workspace, RELEVANCE):
+        return []
+    with open_store(workspace.judgments_path, read_only=True) as store:
+        return [relevance_judge_entry(workspace, judgments, student_predictor(workspace, store))]
 
 
 def run_export_qrels(args: argparse.Namespace) -> int:

@@ -47,7 +47,7 @@ def run_relevance(args: argparse.Namespace) -> int:
     return 0
 
 
-def relevance_for_workspace(workspace, settings=None, *, progress: bool = False):
+def relevance_for_workspace(workspace, settings=None, *, progress: bool = False, heartbeat: bool = False):
     """Train the relevance model on the workspace's judgments (read from the store, opened read-only); the report."""
     from engine.models.relevance.train import RelevanceSettings, train_relevance
     from labels import open_store
@@ -56,4 +56,4 @@ def relevance_for_workspace(workspace, settings=None, *, progress: bool = False)
         raise FileNotFoundError(f"the workspace {workspace.root} needs an index and judgments; run `workbench index` "
                                 "and judge a pool (or `workbench demo`) first")
     return train_relevance(workspace, lambda: open_store(workspace.judgments_path, read_only=True),
-                           settings or RelevanceSettings(), progress=progress)
+                           settings or RelevanceSettings(), progress=progress, heartbeat=heartbeat)

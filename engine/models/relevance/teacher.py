@@ -79,9 +79,10 @@ class Teacher:
 
 def train_teacher(queries: Sequence[str], items: Sequence[str], targets: np.ndarray,
                   settings: TeacherSettings = TeacherSettings(), model=None, tokenizer=None,
-                  progress: bool = False) -> tuple[Teacher, float]:
+                  progress: bool = False, every_s: float | None = None) -> tuple[Teacher, float]:
     """Fine-tune on pairs against soft targets (n, 5); returns (teacher, seconds). `model`/`tokenizer` default
-    to the packaged MiniLM with a new head (tests pass a tiny one)."""
+    to the packaged MiniLM with a new head (tests pass a tiny one). `progress` prints every step; `every_s` prints
+    a step at most every that many seconds (a heartbeat for long runs in logs)."""
     import torch
 
     targets = np.asarray(targets, np.float32)
@@ -101,6 +102,7 @@ def train_teacher(queries: Sequence[str], items: Sequence[str], targets: np.ndar
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: max(0.0, 1.0 - step / total))
     rng = np.random.default_rng(settings.seed)
     model.train()
+    last_said = time.perf_counter()
     for epoch in range(settings.epochs):
         order = rng.permutation(len(queries))
         for step in range(steps_per_epoch):
@@ -112,7 +114,9 @@ def train_teacher(queries: Sequence[str], items: Sequence[str], targets: np.ndar
             loss.backward()
             opt.step()
             sched.step()
-            if progress:
+            due = every_s is not None and time.perf_counter() - last_said >= every_s
+            if progress or due:
+                last_said = time.perf_counter()
                 print(f"teacher epoch {epoch + 1}/{settings.epochs} step {step + 1}/{steps_per_epoch} "
                       f"loss {loss.item():.3f}", flush=True)
     model.eval()

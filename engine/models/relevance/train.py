@@ -26,6 +26,9 @@ from engine.models.relevance.student import StudentSettings, train_student
 from engine.models.relevance.teacher import TeacherSettings, train_teacher
 
 
+HEARTBEAT_S = 10.0  # with `heartbeat`, a teacher step is printed at most this often
+
+
 @dataclass(frozen=True)
 class RelevanceSettings:
     source: str = "all"  # judgments to learn from: human, simulated or all
@@ -120,13 +123,17 @@ def features_for(context, understood: dict, pairs: pd.DataFrame) -> np.ndarray:
 
 
 def train_relevance(workspace, open_store, settings: RelevanceSettings = RelevanceSettings(), *, context=None,
-                    progress: bool = False) -> RelevanceReport:
+                    progress: bool = False, heartbeat: bool = False) -> RelevanceReport:
     """Train, pseudo-label, distil, evaluate and save into WORKSPACE/models.
 
     `open_store()` opens the judgment store (e.g. `lambda: labels.open_store(path, read_only=True)`): the
     engine imports nothing from labels/, and holds the store only while it reads, not while it trains.
     """
     from engine.pipeline.context import SearchContext
+
+    def say(line: str) -> None:
+        if progress or heartbeat:
+            print(f"relevance: {line}", flush=True)
 
     with open_store() as store:
         judgments = store.judgments_frame(mode="graded")
@@ -139,8 +146,11 @@ def train_relevance(workspace, open_store, settings: RelevanceSettings = Relevan
                               source=settings.source, minimum=settings.min_judgments,
                               held_out_fraction=settings.held_out_fraction, seed=settings.seed)
     train, held = examples.part(False), examples.part(True)
+    say(f"fine-tuning the teacher on {len(train)} judged pairs ({settings.teacher.epochs} epochs; "
+        f"{len(held)} pairs of held-out queries kept for evaluation)")
     teacher, teacher_seconds = train_teacher(train.frame["query_text"].tolist(), train.frame["item_text"].tolist(),
-                                             train.distribution, settings.teacher, progress=progress)
+                                             train.distribution, settings.teacher, progress=progress,
+                                             every_s=HEARTBEAT_S if heartbeat else None)
 
     train_queries = set(train.frame["query_id"])
     candidates = [(q, i) for q, i in zip(runs["query_id"], runs["item_id"]) if q in train_queries]
@@ -148,11 +158,13 @@ def train_relevance(workspace, open_store, settings: RelevanceSettings = Relevan
     unjudged = [(q, i) for q, i in unjudged_pairs(candidates, zip(judgments["query_id"], judgments["item_id"]))
                 if i in texts]
     pseudo = pd.DataFrame(unjudged, columns=["query_id", "item_id"])
+    say(f"teacher trained in {teacher_seconds:.0f} s; pseudo-labelling {len(pseudo)} unjudged pairs")
     pseudo_probs = teacher.probabilities([query_text(understood[q]) for q in pseudo["query_id"]],
                                          [texts[i] for i in pseudo["item_id"]]) if len(pseudo) else \
         np.zeros((0, GRADES), np.float32)
     kept, _ = confident_labels(pseudo_probs, settings.pseudo_threshold)
 
+    say(f"distilling the student on {len(train) + len(kept)} pairs ({len(kept)} pseudo-labelled)")
     start = time.perf_counter()
     student_rows = pd.concat([train.frame[["query_id", "item_id"]], pseudo.iloc[kept]], ignore_index=True)
     teacher_train = teacher.probabilities(train.frame["query_text"].tolist(), train.frame["item_text"].tolist())
@@ -161,6 +173,7 @@ def train_relevance(workspace, open_store, settings: RelevanceSettings = Relevan
     student = train_student(features, targets, settings.student)
     student_seconds = time.perf_counter() - start
 
+    say("evaluating teacher and student on the held-out queries")
     held_pairs = held.frame[["query_id", "item_id"]]
     teacher_held = teacher.probabilities(held.frame["query_text"].tolist(), held.frame["item_text"].tolist())
     held_features = features_for(context, understood, held_pairs)
@@ -172,6 +185,7 @@ def train_relevance(workspace, open_store, settings: RelevanceSettings = Relevan
         "student": against_raters(held_judgments, dict(zip(keys, student_held.argmax(axis=1).tolist()))),
         "raters": rater_ceiling(held_judgments),
         "latency_ms_per_1000": latency(teacher, student, held, context, understood),
+        "held_out_queries": sorted(set(held.frame["query_id"])),  # what `eval agreement` measures the judge on
     }
     teacher_dir = workspace_teacher(workspace)
     teacher.save(teacher_dir)

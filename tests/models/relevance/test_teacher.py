@@ -61,3 +61,14 @@ def test_mismatched_inputs_are_refused(tokenizer):
 def test_a_missing_teacher_names_the_command(tmp_path):
     with pytest.raises(FileNotFoundError, match="workbench train relevance"):
         load_teacher(tmp_path)
+
+
+@pytest.mark.parametrize(("progress", "every_s", "lines"), [(False, None, 0), (True, None, 4), (False, 0.0, 4),
+                                                             (False, 3600.0, 0)])
+def test_the_teacher_prints_every_step_a_heartbeat_or_nothing(tokenizer, capsys, progress, every_s, lines):
+    targets = np.zeros((4, 5), np.float32)
+    targets[:, 2] = 1
+    train_teacher(["q"] * 4, ["i"] * 4, targets, TeacherSettings(max_len=8, epochs=2, batch_size=2),
+                  model=tiny_model(tokenizer), tokenizer=tokenizer, progress=progress, every_s=every_s)
+    out = capsys.readouterr().out
+    assert out.count("teacher epoch") == lines  # 2 epochs x 2 steps
