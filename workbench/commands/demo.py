@@ -8,6 +8,7 @@ import json
 from engine.pipeline.requirements import ENGAGEMENT, RELEVANCE, SEARCHSAGE, ModelRequirement, has_model
 from engine.workspace import Workspace
 from workbench.commands.common import home_option, non_negative_int, port, positive_int, workspace_from
+from workbench.heartbeat import heartbeat
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -82,7 +83,8 @@ def train_demo_models(workspace: Workspace, models: tuple[ModelRequirement, ...]
             continue
         print(f"[demo] training the {requirement.model} model (`{requirement.command}`)", flush=True)
         try:
-            report = trainers[requirement.model](workspace)
+            with heartbeat(f"training the {requirement.model} model"):
+                report = trainers[requirement.model](workspace)
         except (ValueError, FileNotFoundError, PermissionError) as exc:  # what the CLI reports as exit status 2
             print(f"error: {exc}", flush=True)
             print(f"[demo] could not train the {requirement.model} model (see above); the demo goes on without "
@@ -103,8 +105,10 @@ def populate_demo_learned(workspace: Workspace) -> None:
         print(f"[demo] no {LEARNED_CONFIG} runs: {message}", flush=True)
         return
     with open_store(workspace.judgments_path) as store:
-        if not populate_learned(workspace, SearchContext.open(workspace), store,
-                                log=lambda line: print(line, flush=True)):
+        with heartbeat(f"running {LEARNED_CONFIG} over the benchmark queries"):
+            populated = populate_learned(workspace, SearchContext.open(workspace), store,
+                                         log=lambda line: print(line, flush=True))
+        if not populated:
             print(f"[demo] {LEARNED_CONFIG} runs present (or no demo query set)", flush=True)
 
 
@@ -118,7 +122,8 @@ def populate_demo_judgments(workspace: Workspace) -> None:
         if any(s.name == QUERY_SET for s in store.query_sets()):
             print(f"[demo] judgments present (query set {QUERY_SET})", flush=True)
             return
-        populate(workspace, SearchContext.open(workspace), store, log=lambda line: print(line, flush=True))
+        with heartbeat("running the configs and simulating judgments"):
+            populate(workspace, SearchContext.open(workspace), store, log=lambda line: print(line, flush=True))
 
 
 def index_demo_workspace(workspace: Workspace, progress: bool) -> None:
@@ -132,8 +137,9 @@ def index_demo_workspace(workspace: Workspace, progress: bool) -> None:
     print("[demo] indexing (sample image-text model, MiniLM, BM25)", flush=True)
     spec = ClipSpec()
     log = workspace.sample_dir / "search_log"
-    report = build_index(workspace, load_clip(spec), load_text_encoder(), search_log=log if log.is_dir() else None,
-                         progress=progress, load_specs={"clip": asdict(spec), "text": {"name_or_path": None}})
+    with heartbeat("indexing: embedding texts and images"):
+        report = build_index(workspace, load_clip(spec), load_text_encoder(), search_log=log if log.is_dir() else None,
+                             progress=progress, load_specs={"clip": asdict(spec), "text": {"name_or_path": None}})
     print(report.summary(), flush=True)
 
 
