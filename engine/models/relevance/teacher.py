@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.models.quiet_loading import quiet_loading
 from engine.models.relevance.examples import GRADES
 
 
@@ -32,18 +33,13 @@ class TeacherSettings:
 
 def base_model(num_labels: int = GRADES):
     """(model, tokenizer): the packaged MiniLM with a fresh classification head."""
-    import transformers
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from engine.models.minilm import minilm_path
 
     path = minilm_path()
-    verbosity = transformers.logging.get_verbosity()
-    transformers.logging.set_verbosity_error()  # the new head's "newly initialized" notice is expected
-    try:
+    with quiet_loading():  # the new head's "newly initialized" notice is expected; no weight-loading bar
         model = AutoModelForSequenceClassification.from_pretrained(str(path), num_labels=num_labels)
-    finally:
-        transformers.logging.set_verbosity(verbosity)
     return model, AutoTokenizer.from_pretrained(str(path))
 
 
@@ -130,5 +126,6 @@ def load_teacher(folder: Path, max_len: int = TeacherSettings.max_len) -> Teache
     folder = Path(folder)
     if not (folder / "config.json").is_file():
         raise FileNotFoundError(f"{folder} holds no relevance teacher; make it with `workbench train relevance`")
-    return Teacher(AutoModelForSequenceClassification.from_pretrained(str(folder)).eval(),
-                   AutoTokenizer.from_pretrained(str(folder)), max_len)
+    with quiet_loading():
+        model = AutoModelForSequenceClassification.from_pretrained(str(folder)).eval()
+    return Teacher(model, AutoTokenizer.from_pretrained(str(folder)), max_len)
