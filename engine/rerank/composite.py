@@ -32,8 +32,13 @@ def attribute_boost(candidate: Candidate, target_attributes: Mapping[str, str], 
     """
     if aggregate not in AGGREGATES:
         raise RerankConfigError(f"aggregate = {aggregate!r}; expected one of {', '.join(AGGREGATES)}")
-    factors = [1.0 + w5 * candidate.attribute_confidence.get(family, 1.0)
-               for family, value in target_attributes.items() if candidate.attributes.get(family) == value]
+    return aggregate_factors([1.0 + w5 * candidate.attribute_confidence.get(family, 1.0)
+                              for family, value in target_attributes.items()
+                              if candidate.attributes.get(family) == value], aggregate)
+
+
+def aggregate_factors(factors: Sequence[float], aggregate: str) -> float:
+    """The attribute boost from one factor per matched target attribute (1.0 when none matched)."""
     if not factors:
         return 1.0
     if aggregate == "sum":

@@ -9,12 +9,12 @@ be searched without running the CGs again. tests/eval/test_tuning.py checks it a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from engine.records import Result
 from engine.rerank.attribute_fill import matches_all
+from engine.rerank.composite import aggregate_factors
 from engine.rerank.config import AGGREGATES, CgBoostConfig, CompositeWeights
 from engine.rerank.errors import RerankConfigError
 
@@ -73,14 +73,7 @@ def terms_from_results(results: Sequence[Result], target_attributes: Mapping[str
 
 def _attribute_boost(matched: tuple[float, ...], w5: float, aggregate: str) -> float:
     # engine.rerank.composite.attribute_boost, on the matched confidences only
-    factors = [1.0 + w5 * c for c in matched]
-    if not factors:
-        return 1.0
-    if aggregate == "sum":
-        return sum(factors)
-    if aggregate == "product":
-        return math.prod(factors)
-    return sum(factors) / len(factors)
+    return aggregate_factors([1.0 + w5 * c for c in matched], aggregate)
 
 
 def _cg_factors(terms: Sequence[CandidateTerms], scores: Sequence[float], config: CgBoostConfig) -> list[float]:

@@ -126,13 +126,7 @@ def train_clip(model, tokenizer, pairs: Sequence[TrainingPair], settings: ClipTr
     mean = torch.tensor(model.visual.preprocess_cfg["mean"]).view(1, 3, 1, 1) * 255
     std = torch.tensor(model.visual.preprocess_cfg["std"]).view(1, 3, 1, 1) * 255
 
-    params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in params if p.ndim >= 2]
-    no_decay = [p for p in params if p.ndim < 2]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": settings.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=settings.lr,
-    )
+    optimizer = _optimizer(model, settings)
     steps_per_epoch = len(train) // settings.batch_size
     total_steps = steps_per_epoch * settings.epochs
     loss_fn = ClipLoss()
@@ -201,6 +195,19 @@ def _augment(batch, settings: ClipTrainSettings, rng: random.Random):
         crop = batch[i, :, y0:y0 + size, x0:x0 + size]
         out[i] = crop.flip(-1) if rng.random() < 0.5 else crop
     return out
+
+
+def _optimizer(model, settings: ClipTrainSettings):
+    """AdamW over the trainable parameters, with weight decay on matrices only (not biases or norms)."""
+    import torch
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.ndim >= 2]
+    no_decay = [p for p in params if p.ndim < 2]
+    return torch.optim.AdamW(
+        [{"params": decay, "weight_decay": settings.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=settings.lr,
+    )
 
 
 def _lr_at(step: int, settings: ClipTrainSettings, total: int) -> float:

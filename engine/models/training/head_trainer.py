@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 
 from engine.models.training.clip_trainer import (ClipTrainSettings, TrainedClip, _attribute_prompts, _lr_at,
-                                                 pooled_text_features)
+                                                 _optimizer, pooled_text_features)
 from engine.models.training.pairs import TrainingPair
 from engine.vocabulary import Vocabulary
 
@@ -69,13 +69,7 @@ def train_head(model, preprocess, tokenizer, pairs: Sequence[TrainingPair], sett
 
     labels = [[p.attributes.get(f) for p in train] for f in neighbour_families(vocab)]
     head, proj = model.visual.head, model.text.proj
-    params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in params if p.ndim >= 2]
-    no_decay = [p for p in params if p.ndim < 2]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": settings.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=settings.lr,
-    )
+    optimizer = _optimizer(model, settings)
     steps_per_epoch = len(train) // settings.batch_size
     total_steps = steps_per_epoch * settings.epochs
     loss_fn = ClipLoss()
