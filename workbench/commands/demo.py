@@ -21,11 +21,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--n", type=positive_int, default=3000, help="sample catalog size (default 3000)")
     p.add_argument("--seed", type=non_negative_int, default=7, help="sample seed (default 7)")
     p.add_argument("--prepare-only", action="store_true", help="make the workspace and exit without serving")
+    p.add_argument("--no-bundle", action="store_true",
+                   help="train every model and embed every text here instead of taking them from the committed "
+                        "demo bundle (sample_data/demo_bundle/, made from this very sample catalog)")
     p.set_defaults(run=run)
 
 
-def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bool = True) -> None:
-    """Bring the sample workspace up to date, step by step; a step already done is skipped."""
+def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bool = True,
+                           use_bundle: bool = True) -> None:
+    """Bring the sample workspace up to date, step by step; a step already done is skipped. With `use_bundle`,
+    the committed demo bundle stands in for training and text embedding when it was made from this catalog."""
     from engine.catalog import ingest_catalog
     from engine.index import count_items
     from sample_data.generate import MANIFEST_NAME, generate_sample
@@ -50,11 +55,11 @@ def prepare_demo_workspace(workspace: Workspace, n: int, seed: int, progress: bo
     else:
         print("[demo] catalog already ingested", flush=True)
     install_sample_vocabulary(workspace)
-    index_demo_workspace(workspace, progress)
+    bundle = index_demo_workspace(workspace, progress, manifest if use_bundle else None)
     build_demo_collections(workspace)
-    train_demo_models(workspace, (SEARCHSAGE, ENGAGEMENT))  # from the sample search log
+    train_demo_models(workspace, (SEARCHSAGE, ENGAGEMENT), bundle)  # from the sample search log
     populate_demo_judgments(workspace)
-    train_demo_models(workspace, (RELEVANCE,))  # from the judgments just made
+    train_demo_models(workspace, (RELEVANCE,), bundle)  # from the judgments just made
     populate_demo_learned(workspace)
 
 
@@ -69,9 +74,9 @@ def _demo_trainers() -> dict:
             RELEVANCE.model: lambda workspace: relevance_for_workspace(workspace, heartbeat=True)}
 
 
-def train_demo_models(workspace: Workspace, models: tuple[ModelRequirement, ...]) -> None:
+def train_demo_models(workspace: Workspace, models: tuple[ModelRequirement, ...], bundle=None) -> None:
     """`workbench train MODEL` for each model whose checkpoint the workspace lacks (a second start trains none),
-    through the command's function, not the argv parser.
+    through the command's function, not the argv parser; from the demo bundle instead when it has the model.
 
     A model that cannot be trained (a tiny catalog: too few judgments or engagements) is reported and the demo
     goes on without `full`, whose models it lacks; `full_standins` needs none.
@@ -80,6 +85,8 @@ def train_demo_models(workspace: Workspace, models: tuple[ModelRequirement, ...]
     for requirement in models:
         if has_model(workspace, requirement):
             print(f"[demo] {requirement.model} model present", flush=True)
+            continue
+        if bundle is not None and _install_from_bundle(bundle, workspace, requirement):
             continue
         print(f"[demo] training the {requirement.model} model (`{requirement.command}`)", flush=True)
         try:
@@ -126,21 +133,47 @@ def populate_demo_judgments(workspace: Workspace) -> None:
             populate(workspace, SearchContext.open(workspace), store, log=lambda line: print(line, flush=True))
 
 
-def index_demo_workspace(workspace: Workspace, progress: bool) -> None:
-    """Embed and index with the committed sample model; incremental, so a second start embeds nothing."""
+def _install_from_bundle(bundle, workspace: Workspace, requirement: ModelRequirement) -> bool:
+    from workbench.demo_bundle import REMAKE, install_model
+
+    with heartbeat(f"installing the {requirement.model} model from the demo bundle"):
+        if not install_model(bundle, workspace, requirement.model):
+            return False
+    print(f"[demo] {requirement.model} model: the demo bundle's, trained on this very catalog (`{requirement.command}` "
+          f"retrains it here; `{REMAKE}` remakes the bundle)", flush=True)
+    return True
+
+
+def index_demo_workspace(workspace: Workspace, progress: bool, manifest: dict | None = None):
+    """Embed and index with the committed sample model; incremental, so a second start embeds nothing.
+
+    With the sample's `manifest`, the demo bundle's text vectors are reused when the bundle was made from this
+    catalog with these models; returns that bundle (or None) for the training steps.
+    """
     from dataclasses import asdict
 
     from engine.index.build import build_index
     from engine.models.clip_encoder import ClipSpec, load_clip
     from engine.models.text_encoder import load_text_encoder
+    from workbench.demo_bundle import cached_encoders, matching_bundle
 
     print("[demo] indexing (sample image-text model, MiniLM, BM25)", flush=True)
     spec = ClipSpec()
+    clip, text_encoder = load_clip(spec), load_text_encoder()
+    bundle = None
+    if manifest is not None:
+        bundle, why_not = matching_bundle(workspace.sample_dir, manifest["n"], manifest["seed"], clip.identity,
+                                          text_encoder.identity)
+        print(f"[demo] using the committed demo bundle ({bundle.folder}): models and text vectors made from this "
+              "very catalog" if bundle else f"[demo] not using the demo bundle: {why_not}", flush=True)
+        if bundle is not None:
+            clip, text_encoder = cached_encoders(bundle, clip, text_encoder)
     log = workspace.sample_dir / "search_log"
     with heartbeat("indexing: embedding texts and images"):
-        report = build_index(workspace, load_clip(spec), load_text_encoder(), search_log=log if log.is_dir() else None,
+        report = build_index(workspace, clip, text_encoder, search_log=log if log.is_dir() else None,
                              progress=progress, load_specs={"clip": asdict(spec), "text": {"name_or_path": None}})
     print(report.summary(), flush=True)
+    return bundle
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.server import serve
 
     workspace = workspace_from(args)
-    prepare_demo_workspace(workspace, args.n, args.seed, progress=sys.stderr.isatty())
+    prepare_demo_workspace(workspace, args.n, args.seed, progress=sys.stderr.isatty(), use_bundle=not args.no_bundle)
     if args.prepare_only:
         return 0
     return serve(workspace, args.port)

@@ -133,6 +133,34 @@ def train_workspace(workspace, search_log: Path, settings: SearchSageSettings, t
     return SearchSageReport(path, measured.stats.seconds, time.perf_counter() - started, metrics, pairs, measured)
 
 
+def write_learned_from_checkpoint(workspace, checkpoint: Path, search_log: Path) -> int:
+    """Write every item's `learned_vec` with a checkpoint trained elsewhere on this very catalog and log (the
+    demo's committed model): the item tower over the same features as at training; the number of items."""
+    from engine.models.searchsage.checkpoint import load_searchsage
+
+    table = open_items_table(workspace)
+    data = read_columns(table, ITEM_TEXT_COLUMNS + [IMAGE_VEC])
+    rows = data.select(ITEM_TEXT_COLUMNS).to_pylist()
+    item_ids = [r["item_id"] for r in rows]
+    model, meta = load_searchsage(checkpoint, expected_catalog_hash=catalog_hash(item_ids), home=workspace.root)
+    image_model = recorded_identity(table.schema, IMAGE_VEC)
+    if meta.image_model and (image_model is None or image_model.key() != meta.image_model):
+        raise ValueError(f"searchsage checkpoint {checkpoint} was trained on image vectors of {meta.image_model}, "
+                         f"not this index's ({image_model.key() if image_model else 'none'}); train it here with "
+                         f"`workbench train searchsage --home {workspace.root}`")
+    settings = SearchSageSettings.from_dict(meta.settings)
+    images = np.zeros((len(rows), table.schema.field(IMAGE_VEC).type.list_size), np.float32)
+    for n, v in enumerate(data.column(IMAGE_VEC).to_pylist()):
+        if v is not None:
+            images[n] = v
+    pairs = make_pairs(load_search_log(search_log), held_out_fraction=settings.held_out_fraction,
+                       cap=settings.cap_per_item)
+    texts = item_texts(rows, check_level(settings.enrichment), pairs.engaged_queries)
+    vectors = encode_items(model.item, item_features(item_ids, texts, images, settings.buckets))
+    return write_learned_vectors(table, item_ids, vectors,
+                                 learned_identity(checkpoint, meta.checkpoint_sha256, model.arch.dim))
+
+
 
 @dataclass(frozen=True)
 class AblationRow:

@@ -105,3 +105,26 @@ def test_the_cli_trains_writes_and_reports(tmp_path, monkeypatch, capsys):
     assert report["checkpoint"] == str(workspace.models_dir / "searchsage.safetensors")
     assert set(report["metrics"]) >= {"recall@10", "baseline_recall@10"} and report["pairs"]["held_out"] > 0
     assert len(_run(_open(workspace), "blue boots")) == 5
+
+
+def test_learned_vectors_rewritten_from_the_checkpoint_equal_those_written_at_training(trained_workspace, tmp_path):
+    """What the demo does with its committed checkpoint: the same item tower over the same features."""
+    import shutil
+
+    from engine.models.searchsage.workspace_train import write_learned_from_checkpoint
+
+    workspace, report = trained_workspace
+    copy = Workspace(tmp_path / "ws")
+    shutil.copytree(workspace.root, copy.root)
+    trained = {r["item_id"]: r[LEARNED_VEC] for r in _open(copy).table.to_arrow().select(["item_id", LEARNED_VEC])
+               .to_pylist()}
+    connect(copy).open_table(ITEMS_TABLE).drop_columns([LEARNED_VEC])
+    with pytest.raises(SearchSageMissingError):
+        _run(_open(copy), "red dress")
+    checkpoint = copy.models_dir / report.checkpoint.name
+    assert write_learned_from_checkpoint(copy, checkpoint, workspace.root.parent / "log") \
+        == len(trained)
+    rewritten = _open(copy).table.to_arrow().select(["item_id", LEARNED_VEC]).to_pylist()
+    for row in rewritten:
+        np.testing.assert_allclose(row[LEARNED_VEC], trained[row["item_id"]], atol=1e-6)
+    assert [i for i, _ in _run(_open(copy), "red dress")] == [i for i, _ in _run(_open(workspace), "red dress")]
