@@ -24,6 +24,11 @@ from engine.rerank.registry import get_reranker
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "configs"
 MAX_FETCH_K = 10_000
+# What `workbench search` and Explore use when no config is chosen. The learned parts (SearchSage CG, learned
+# relevance, learned engagement) must each add >= 3% relevance@5 with a CI excluding zero to be in the default;
+# on the sample none does (docs/search_quality.md, "Learned signals against their stand-ins"), so the default
+# is the stand-ins. `full` keeps every learned part, for comparing on a user's own catalog and log.
+DEFAULT_CONFIG = "full_standins"
 
 
 class ConfigError(ValueError):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from engine.pipeline.config import DEFAULT_CONFIG
 from engine.query.suggest import suggest_queries
 from engine.query.understand import READ_THRESHOLD
 from engine.records import Query
@@ -170,7 +171,7 @@ text = st.text_input("Descriptor or pivot (or plain text)", key="explore_text",
 names = search_state.config_names(ws)
 c1, c2, c3 = st.columns([2, 1, 1])
 config_name = c1.selectbox("Config", names, key="explore_config",
-                           index=search_state.default_config(ws, names, ("full", "full_standins")))
+                           index=search_state.default_config(ws, names, (DEFAULT_CONFIG,)))
 if note := search_state.missing_models_note(ws, config_name):
     st.warning(note, icon=":material/model_training:")
 k = int(c2.number_input("Results", 1, 100, 20, key="explore_k"))
