@@ -66,38 +66,73 @@ def check_ready(configs: Sequence) -> None:
             config.header_values()
 
 
+@dataclass
+class RunOutcome:
+    """One query through one config: the ranked list to store, or why there is none."""
+
+    results: list[RunResult] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    error: str | None = None  # the query failed (reported, the batch goes on)
+    unreachable: str | None = None  # an external endpoint did not answer (the batch stops)
+
+    def to_json(self) -> str:
+        """A text form that travels between processes; floats come back bit-identical."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> RunOutcome:
+        data = json.loads(text)
+        return cls(**{**data, "results": [RunResult(**r) for r in data["results"]]})
+
+
+def search_outcome(context, config, query: QueryRecord, k: int) -> RunOutcome:
+    """Search one query with one config and keep what a run stores (the local runner's step, and a Ray actor's)."""
+    from engine.external import EndpointUnreachable
+    from engine.pipeline.search import search
+
+    try:
+        response = search(context, query_of(query), config, k)
+    except EndpointUnreachable as error:
+        return RunOutcome(unreachable=str(error))
+    except (ValueError, FileNotFoundError) as error:
+        return RunOutcome(error=str(error))
+    return RunOutcome([RunResult(r.rank, r.item_id, float(r.score), stored_breakdown(r)) for r in response.results],
+                      list(getattr(response, "notices", ())), dict(response.timings_ms))
+
+
 def record_runs(context, store, queries: Sequence[QueryRecord], configs: Sequence, *, k: int = 10,
-                progress: Callable[[int, int], None] | None = None) -> RunReport:
+                progress: Callable[[int, int], None] | None = None, runner=None) -> RunReport:
     """Search every query with every config and store the top k as a run; a failing query is reported, not fatal.
 
     An external endpoint that nothing answers at stops the batch (EndpointUnreachable, naming it): the runs
-    stored before stay, and no empty run is ever recorded for it."""
+    stored before stay, and no empty run is ever recorded for it. `runner(configs, queries, k)` (e.g.
+    workbench/ray_runs.py's) returns every {(config index, query index): RunOutcome} at once; by default each
+    query is searched here, in turn."""
     from engine.external import EndpointUnreachable
-    from engine.pipeline.search import search
 
     if not queries:
         raise ValueError("no queries to run; add queries to the query set first")
     check_ready(configs)
+    outcomes = runner(configs, queries, k) if runner is not None else None
     report = RunReport()
     total, done = len(queries) * len(configs), 0
-    for config in configs:
+    for c, config in enumerate(configs):
         model_version, index_version = versions(context, config)
         record = config_record(config)
         report.timings_ms[config.name] = []
-        for query in queries:
-            try:
-                response = search(context, query_of(query), config, k)
-            except EndpointUnreachable as error:
-                raise EndpointUnreachable(f"{error}. The batch stopped after recording {report.runs} runs; "
-                                          "run it again once the service answers") from None
-            except (ValueError, FileNotFoundError) as error:
-                report.failed.append((config.name, query.query_id, str(error)))
+        for q, query in enumerate(queries):
+            outcome = outcomes[c, q] if outcomes is not None else search_outcome(context, config, query, k)
+            if outcome.unreachable is not None:
+                raise EndpointUnreachable(f"{outcome.unreachable}. The batch stopped after recording {report.runs} "
+                                          "runs; run it again once the service answers")
+            if outcome.error is not None:
+                report.failed.append((config.name, query.query_id, outcome.error))
             else:
-                results = [RunResult(r.rank, r.item_id, float(r.score), stored_breakdown(r)) for r in response.results]
-                report.notices += [(config.name, query.query_id, n) for n in getattr(response, "notices", ())]
-                store.record_run(record, query.query_id, results, model_version=model_version,
+                report.notices += [(config.name, query.query_id, n) for n in outcome.notices]
+                store.record_run(record, query.query_id, outcome.results, model_version=model_version,
                                  index_version=index_version)
-                report.timings_ms[config.name].append(dict(response.timings_ms))
+                report.timings_ms[config.name].append(outcome.timings_ms)
                 report.runs += 1
             done += 1
             if progress:

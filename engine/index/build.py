@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -64,12 +65,13 @@ class IndexReport:
 
 def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | None = None, rebuild: bool = False,
                 exact_limit: int = EXACT_LIMIT, progress: bool = False, load_specs: dict | None = None,
-                vocabulary: Vocabulary | None = None) -> IndexReport:
+                vocabulary: Vocabulary | None = None, embedder=None) -> IndexReport:
     """Embed rows whose vectors are missing (all rows with rebuild=True), then refresh the FTS and vector indexes.
 
     `load_specs` ({"clip": {...}, "text": {...}}) records how to load the models again, for search. The
     `attributes` column holds the catalog's own values of the vocabulary's families (the workspace's
-    vocabulary unless given), as their canonical values.
+    vocabulary unless given), as their canonical values. `embedder` (same call as `embed_in_process`, e.g.
+    engine/index/ray_embed.py's RayEmbedder) embeds elsewhere; by default `clip` and `text_encoder` embed here.
     """
     if vocabulary is None:
         vocabulary = load_workspace_vocabulary(workspace.root)
@@ -106,26 +108,19 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
             updates[item] = update
     report.unchanged = report.items - len(updates)
 
-    t1 = time.perf_counter()
-    texts = [updates[i][ENRICHED_TEXT] for i in rows_text]
-    if texts:
-        clip_text = clip.encode_texts(texts, progress=progress)
-        minilm = text_encoder.encode(texts, progress=progress)
-        for i, item in enumerate(rows_text):
-            updates[item][CLIP_TEXT_VEC] = clip_text[i]
-            updates[item][TEXT_VEC] = minilm[i]
-    report.embedded_texts = len(texts)
-    report.seconds["embed_texts"] = time.perf_counter() - t1
-
-    t2 = time.perf_counter()
-    vectors, problems = embed_images(clip, workspace.root, rows_image, progress=progress)
-    for item, vec in vectors.items():
+    embed = embedder or partial(embed_in_process, clip, text_encoder)
+    embedded = embed(workspace.root, {i: updates[i][ENRICHED_TEXT] for i in rows_text}, rows_image,
+                     progress=progress, seconds=report.seconds)
+    for item in rows_text:
+        updates[item][CLIP_TEXT_VEC] = embedded.clip_text[item]
+        updates[item][TEXT_VEC] = embedded.text[item]
+    for item, vec in embedded.images.items():
         updates[item][IMAGE_VEC] = vec
         updates[item]["image_problem"] = None
-    for item, why in problems:
+    for item, why in embedded.problems:
         updates[item]["image_problem"] = why
-    report.embedded_images, report.image_problems = len(vectors), problems
-    report.seconds["embed_images"] = time.perf_counter() - t2
+    report.embedded_texts = len(rows_text)
+    report.embedded_images, report.image_problems = len(embedded.images), embedded.problems
 
     t3 = time.perf_counter()
     mark_build_started(workspace)  # until cleared below, a search knows the table may be half-written
@@ -149,6 +144,32 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
     clear_build_marker(workspace)
     report.seconds["total"] = time.perf_counter() - t0
     return report
+
+
+@dataclass
+class Embedded:
+    """What an embedder returns: item -> vector per column, and the images that could not be read."""
+
+    clip_text: dict[str, np.ndarray] = field(default_factory=dict)  # CLIP_TEXT_VEC of every text given
+    text: dict[str, np.ndarray] = field(default_factory=dict)  # TEXT_VEC of every text given
+    images: dict[str, np.ndarray] = field(default_factory=dict)  # IMAGE_VEC of every readable image
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (item_id, why) of the unreadable ones
+
+
+def embed_in_process(clip, text_encoder, root: Path, texts: dict[str, str], image_rows: Sequence[dict], *,
+                     progress: bool, seconds: dict[str, float]) -> Embedded:
+    """The local runner: texts ({item: enriched text}) then images ({"item_id", "image_path"} rows), here."""
+    t1 = time.perf_counter()
+    out = Embedded()
+    if texts:
+        items, values = list(texts), list(texts.values())
+        out.clip_text = dict(zip(items, clip.encode_texts(values, progress=progress)))
+        out.text = dict(zip(items, text_encoder.encode(values, progress=progress)))
+    seconds["embed_texts"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    out.images, out.problems = embed_images(clip, root, image_rows, progress=progress)
+    seconds["embed_images"] = time.perf_counter() - t2
+    return out
 
 
 def embed_images(clip, root: Path, rows: Sequence[dict], *, progress: bool, chunk: int = 256):

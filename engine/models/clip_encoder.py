@@ -42,6 +42,14 @@ class ClipEncoder:
     def dim(self) -> int:
         return self.identity.dim
 
+    @property
+    def device(self):
+        """Where the model's weights are (the CPU unless a caller moved the model, e.g. a Ray actor to its GPU)."""
+        import torch
+
+        weight = next(self.model.parameters(), None)
+        return weight.device if weight is not None else torch.device("cpu")
+
     def encode_images(self, images: Sequence, *, progress: bool = False) -> np.ndarray:
         """Embed images given as paths or PIL images (crop a PIL image first for object-level search)."""
         import torch
@@ -52,8 +60,8 @@ class ClipEncoder:
             for start in tqdm(range(0, len(images), self.batch_size), desc="embed images", unit="batch",
                               disable=not progress):
                 batch = [self.preprocess(_as_rgb(im)) for im in images[start:start + self.batch_size]]
-                features = self.model.encode_image(torch.stack(batch))
-                out[start:start + len(batch)] = torch.nn.functional.normalize(features, dim=-1).numpy()
+                features = self.model.encode_image(torch.stack(batch).to(self.device))
+                out[start:start + len(batch)] = torch.nn.functional.normalize(features, dim=-1).cpu().numpy()
         return out
 
     def encode_texts(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
@@ -64,6 +72,7 @@ class ClipEncoder:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         step = self.batch_size * 4
         dynamic = _mean_pooled_hf_text(self.model, self.tokenizer)
+        device = self.device
         # Similar lengths together, so that dynamic padding pads little; results go back in input order.
         order = sorted(range(len(texts)), key=lambda i: len(str(texts[i]))) if dynamic else range(len(texts))
         order = list(order)
@@ -71,11 +80,12 @@ class ClipEncoder:
             for start in tqdm(range(0, len(texts), step), desc="embed texts", unit="batch", disable=not progress):
                 rows = order[start:start + step]
                 chunk = [str(texts[i]) for i in rows]
-                features = self._encode_padded(chunk) if dynamic else self.model.encode_text(self.tokenizer(chunk))
-                out[rows] = torch.nn.functional.normalize(features, dim=-1).numpy()
+                features = (self._encode_padded(chunk, device) if dynamic
+                            else self.model.encode_text(self.tokenizer(chunk).to(device)))
+                out[rows] = torch.nn.functional.normalize(features, dim=-1).cpu().numpy()
         return out
 
-    def _encode_padded(self, chunk: list[str]):
+    def _encode_padded(self, chunk: list[str], device):
         """encode_text for a mean-pooled Hugging Face text tower, padded to the chunk's longest text.
 
         The mean pooler ignores padding, so this equals encode_text (which pads to the context
@@ -84,9 +94,9 @@ class ClipEncoder:
         tok = self.tokenizer
         enc = tok.tokenizer([tok.clean_fn(t) for t in chunk], padding=True, truncation=True,
                             max_length=tok.context_length, return_tensors="pt")
+        ids, mask = enc["input_ids"].to(device), enc["attention_mask"].to(device)
         text = self.model.text
-        hidden = text.transformer(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
-        return text.proj(text.pooler(hidden, enc["attention_mask"]))
+        return text.proj(text.pooler(text.transformer(input_ids=ids, attention_mask=mask), mask))
 
 
 def _mean_pooled_hf_text(model, tokenizer) -> bool:

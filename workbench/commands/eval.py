@@ -7,6 +7,7 @@ import json
 import sys
 
 from workbench.commands.common import home_option, positive_int, workspace_from
+from workbench.commands.runner_options import ray_init, runner_options
 
 TREC_LINE_WIDTH = 22  # trec_eval prints measure names left-aligned in 22 characters
 
@@ -47,6 +48,27 @@ def _alpha(text: str) -> float:
     return value
 
 
+def _judge_threshold(text: str) -> float:
+    """An argparse type: a judge threshold in [0, 1]."""
+    from engine.models.relevance.judge_gate import check_threshold
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = text
+    try:
+        return check_threshold(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _threshold_list(text: str) -> list[float]:
+    values = [part.strip() for part in text.split(",") if part.strip()]
+    if not values:
+        raise argparse.ArgumentTypeError(f"expected thresholds separated by commas, e.g. 0.5,0.8,0.9; got {text!r}")
+    return [_judge_threshold(v) for v in values]
+
+
 def _config_list(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
@@ -58,6 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     from eval import AGGREGATIONS, DEFAULT_MEASURES, DEFAULT_RESAMPLES, TREC_MEASURES, known_measures
     from eval.multiple_testing import DEFAULT_ALPHA
     from eval.report import DEFAULT_SEED
+    from eval.store_report import LABEL_SOURCES
 
     parser = sub.add_parser(
         "eval",
@@ -104,6 +127,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="graded labels >= this count relevant for P, R, map and recip_rank: 0 to 4 (default 3)")
     report.add_argument("--mode", choices=("graded", "binary"), default="graded", help="which labels (default graded)")
     report.add_argument("--exclude-simulated", action="store_true", help="leave out simulated raters' judgments")
+    report.add_argument("--labels", choices=LABEL_SOURCES, default="humans",
+                        help="people's judgments only (default), or also the labels of model judges (`eval judge`) "
+                        "on the pairs no person judged; the report says which")
     report.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help=f"seed of the bootstrap and permutation draws (default {DEFAULT_SEED}, as in the app)")
     report.add_argument("--resamples", type=positive_int, default=DEFAULT_RESAMPLES,
@@ -127,6 +153,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     agreement.add_argument("--skip-models", action="store_true",
                            help="leave out the trained judges (the relevance model), which load the search models")
     agreement.set_defaults(run=run_agreement)
+
+    judge = commands.add_parser(
+        "judge", parents=[home_option()],
+        help="the relevance model judges a pool's pairs it is confident of, as its own rater model:relevance",
+        description="The workspace's relevance model grades every regular pair of a graded task pool; a pair whose "
+        "calibrated confidence (the max-grade probability, temperature-scaled on held-out human-judged pairs) is at "
+        "or above --threshold is stored as a judgment of model:relevance, apart from people's judgments, and leaves "
+        "the human raters' queue; the pairs below stay for people. People's judgments are never changed. Rerunning "
+        "writes nothing new. `eval gate` shows what each threshold saves and costs first.",
+    )
+    judge.add_argument("--pool", type=int, required=True, help="the task pool id (Admin page, Task pools)")
+    judge.add_argument("--threshold", type=_judge_threshold, required=True,
+                       help="calibrated confidence from 0 to 1 at or above which the model judges a pair")
+    judge.set_defaults(run=run_judge)
+
+    gate = commands.add_parser(
+        "gate", parents=[home_option()],
+        help="for each threshold: pairs the model would judge, human judgments saved, and the agreement it costs",
+        description="The agreement gate of `eval judge`, read-only: per threshold, the pairs the model would judge "
+        "and the human judgments that saves, and the model's QWK and exact agreement against the people's "
+        "lower-median label on those pairs that people judged too (of queries the model did not train on); "
+        "'unmeasured' when there are none.",
+    )
+    gate.add_argument("--pool", type=int, required=True, help="the task pool id")
+    gate.add_argument("--thresholds", type=_threshold_list, default=None,
+                      help="comma-separated thresholds from 0 to 1 (default 0.2,0.3,...,0.9,0.95)")
+    gate.add_argument("--json", action="store_true", help="print one JSON object")
+    gate.set_defaults(run=run_gate)
 
     export_qrels = commands.add_parser(
         "export-qrels", parents=[home_option()], help="write the judgments as a TREC qrels file",
@@ -154,10 +208,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     import_qrels.set_defaults(run=run_import_qrels)
 
     run_configs = commands.add_parser(
-        "run", parents=[home_option()], help="search a stored query set with configs and record the ranked lists",
+        "run", parents=[home_option(), runner_options("search actors (each opens the workspace once)", "queries", 16)],
+        help="search a stored query set with configs and record the ranked lists",
         description="Every query of the set through every config (models loaded once); each top-k list is stored "
         "as a run of that config, ready for a task pool (`build_task_pool`) and `eval report`. While `workbench "
-        "app` holds the store, the runs are queued in the store's inbox and the app applies them within seconds.",
+        "app` holds the store, the runs are queued in the store's inbox and the app applies them within seconds. "
+        "With --runner ray the searches are spread over Ray actors (every worker reads the workspace at the same "
+        "path); this process stores the same runs as the local runner would.",
     )
     run_configs.add_argument("--configs", type=_config_list, required=True,
                              help="config names: A,B (built-in, WORKSPACE/configs/, or kind = \"http\" endpoints)")
@@ -228,15 +285,16 @@ def run_runs(args: argparse.Namespace) -> int:
             raise FileNotFoundError(message)
     check_ready(configs)
     external_only = all(c.kind != "pipeline" for c in configs)  # then no model needs loading
+    runner = _search_runner(args, workspace, external_only)
     try:
         store = open_store(workspace.judgments_path)
     except StoreLockedError as held:  # the app serves this workspace: queue the runs for it to apply
-        return run_runs_queued(args, workspace, configs, external_only, held)
+        return run_runs_queued(args, workspace, configs, external_only, held, runner)
     with store:
         queries = store.queries(args.query_set)
         context = catalog_context(workspace) if external_only else SearchContext.open(workspace)
         try:
-            report = record_runs(context, store, queries, configs, k=args.k)
+            report = record_runs(context, store, queries, configs, k=args.k, runner=runner)
         except EndpointUnreachable as error:
             print(f"workbench eval run: error: {error}", file=sys.stderr)
             return 2
@@ -244,7 +302,17 @@ def run_runs(args: argparse.Namespace) -> int:
     return 3 if report.failed else 0
 
 
-def run_runs_queued(args, workspace, configs, external_only: bool, held: Exception) -> int:
+def _search_runner(args: argparse.Namespace, workspace, external_only: bool):
+    """None (search here, in turn) or the Ray runner of the options; fails at once when Ray is absent."""
+    if getattr(args, "runner", "local") != "ray":
+        return None
+    from workbench.ray_runs import RaySearchRunner
+
+    return RaySearchRunner(workspace.root, external_only=external_only, batch_size=args.batch_size,
+                           concurrency=args.concurrency, num_gpus=args.num_gpus, init=ray_init(args))
+
+
+def run_runs_queued(args, workspace, configs, external_only: bool, held: Exception, runner=None) -> int:
     """`eval run` while another process (the app) writes the store: read a snapshot, queue the runs in its inbox."""
     import warnings
 
@@ -264,7 +332,7 @@ def run_runs_queued(args, workspace, configs, external_only: bool, held: Excepti
     context = catalog_context(workspace) if external_only else SearchContext.open(workspace)
     batch = RunBatch(queued_by="workbench eval run")
     try:
-        report = record_runs(context, batch, queries, configs, k=args.k)
+        report = record_runs(context, batch, queries, configs, k=args.k, runner=runner)
     except EndpointUnreachable as error:
         print(f"workbench eval run: error: {error}", file=sys.stderr)
         if not batch.runs:
@@ -369,7 +437,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise ValueError(f"--configs takes one or two configs (the second is compared with the first), got {len(args.configs)}")
     request = ReportRequest(tuple(args.configs), args.query_set, tuple(args.measures), args.mode,
                             not args.exclude_simulated, args.aggregate, args.relevance_level, args.seed,
-                            args.resamples, args.alpha)
+                            args.resamples, args.alpha, args.labels)
     with _open(args) as store:
         report = report_from_store(store, request)
     print(json.dumps(report.to_dict()) if args.json else report.to_text())
@@ -432,6 +500,34 @@ def trained_judges(workspace, judgments) -> list[dict]:
         return []
     with open_store(workspace.judgments_path, read_only=True) as store:
         return [relevance_judge_entry(workspace, judgments, student_predictor(workspace, store))]
+
+
+def run_judge(args: argparse.Namespace) -> int:
+    from workbench.model_judge import apply_gate, grade_pool
+
+    workspace = workspace_from(args)
+    with _open(args, read_only=False) as store:
+        grades = grade_pool(workspace, store, args.pool)
+        report = apply_gate(store, grades, args.threshold)
+    print(report.summary())
+    return 0
+
+
+def run_gate(args: argparse.Namespace) -> int:
+    from engine.models.relevance.judge_gate import DEFAULT_THRESHOLDS
+    from workbench.model_judge import gate_rows_text, grade_pool
+
+    workspace = workspace_from(args)
+    with _open(args) as store:
+        grades = grade_pool(workspace, store, args.pool)
+    rows = grades.table(args.thresholds or DEFAULT_THRESHOLDS)
+    if args.json:
+        print(json.dumps({"pool": grades.pool_id, "judge": "model:relevance", "pairs": len(grades.pairs),
+                          "ungradable": grades.ungradable, "temperature": grades.temperature,
+                          "calibration_pairs": grades.calibration_pairs, "rows": [r.to_dict() for r in rows]}))
+    else:
+        print(gate_rows_text(grades, rows))
+    return 0
 
 
 def run_export_qrels(args: argparse.Namespace) -> int:
