@@ -78,6 +78,8 @@ class Report:
     alpha: float = DEFAULT_ALPHA  # family-wise error rate of the Holm correction across `comparisons`
     confidence: float = CONFIDENCE  # of the bootstrap intervals
     binary_labels: bool = False  # judged 0/1: relevance_level is 1 whatever was asked
+    labels: str = "humans"  # whose labels: "humans", or "humans+model" (a model judge fills pairs no person judged)
+    model_pairs: int = 0  # with humans+model: pairs whose only label is a model judge's
 
     @property
     def method(self) -> ComparisonMethod:
@@ -126,6 +128,8 @@ class Report:
             "method": self.method.to_dict() if self.comparisons else None,
             "skipped_queries": dict(self.skipped),
             "warnings": list(self.warnings),
+            "labels": self.labels,
+            "model_pairs": self.model_pairs,
         }
 
     def to_text(self) -> str:
@@ -154,6 +158,8 @@ class Report:
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
         lines = [
             f"configs: {', '.join(self.configs)}" + (f" (baseline {self.configs[0]})" if two else "")
+            + f"; labels: {self.labels}"
+            + (f" ({self.model_pairs} pairs labelled by a model judge only)" if self.labels != "humans" else "")
             + f"; aggregate: {self.aggregate}; relevant: grade >= {_number(self.relevance_level)}"
             + (f"; {self.resamples:,} resamples, seed {self.seed}" if two else ""),
             "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),

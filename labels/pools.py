@@ -231,7 +231,7 @@ def build_task_pool(
 #
 # open_tasks: pooled tasks of the mode this rater was never given nor judged that still want raters: fewer
 #   than their overlap have judged them or hold a fresh, unskipped assignment. Gold (overlap NULL) goes to
-#   every rater once.
+#   every rater once. A task a model judged (`model_judgments`) is no longer offered to anyone.
 # held: the rater's own open assignments (unjudged, unskipped) of the mode that still want raters when the
 #   rater's own claim is not counted: served again first, so a reload or a new sign-in orphans nothing; once
 #   stale (ASSIGNMENT_TTL) and filled by others, a claim is released for good.
@@ -258,7 +258,9 @@ _RATER_TASKS = """
     wanted AS (
         SELECT pt.task_id, bool_or(pt.overlap IS NULL) AS everyone, max(pt.overlap) AS overlap,
                max(p.gold_rate) AS gold_rate, bool_or(coalesce(k.me, true)) AS allowed
-        FROM pool_tasks pt JOIN pools p USING (pool_id) LEFT JOIN kept k USING (pool_id) GROUP BY pt.task_id
+        FROM pool_tasks pt JOIN pools p USING (pool_id) LEFT JOIN kept k USING (pool_id)
+        WHERE pt.task_id NOT IN (SELECT task_id FROM model_judgments)
+        GROUP BY pt.task_id
     ),
     open_tasks AS (
         SELECT t.task_id, t.is_gold, w.gold_rate
@@ -434,6 +436,7 @@ POOL_PROGRESS_COLUMNS = (
     "judgments_wanted",  # tasks x overlap
     "gold_tasks",  # gold tasks mixed in (each goes to every rater once, so they have no "wanted")
     "raters",  # the rater ids the pool is kept to, comma-separated; "" when it is open to every rater
+    "model_tasks",  # regular tasks a model judged (labels.model_judgments): out of the human queue
 )
 
 # A task shared with an earlier pool counts its judgments in both (tasks, and so judgments, are reused).
@@ -444,10 +447,12 @@ _POOL_PROGRESS = """
            count(pt.task_id) FILTER (WHERE pt.overlap IS NOT NULL AND coalesce(j.n, 0) >= pt.overlap) AS tasks_done,
            coalesce(sum(least(coalesce(j.n, 0), pt.overlap)) FILTER (WHERE pt.overlap IS NOT NULL), 0) AS judgments,
            coalesce(sum(pt.overlap), 0) AS judgments_wanted,
-           count(pt.task_id) FILTER (WHERE pt.overlap IS NULL) AS gold_tasks
+           count(pt.task_id) FILTER (WHERE pt.overlap IS NULL) AS gold_tasks,
+           count(pt.task_id) FILTER (WHERE pt.overlap IS NOT NULL AND m.task_id IS NOT NULL) AS model_tasks
     FROM pools p
     LEFT JOIN pool_tasks pt USING (pool_id)
     LEFT JOIN judges j USING (task_id)
+    LEFT JOIN (SELECT DISTINCT task_id FROM model_judgments) m USING (task_id)
     GROUP BY ALL
     ORDER BY p.pool_id
 """
@@ -460,7 +465,7 @@ def pool_progress_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     kept = dict(con.execute("SELECT pool_id, string_agg(rater_id, ', ' ORDER BY rater_id) FROM pool_raters "
                             "GROUP BY pool_id").fetchall())
     frame["raters"] = [kept.get(int(pool_id), "") for pool_id in frame["pool_id"]]
-    for column in ("tasks", "tasks_done", "judgments", "judgments_wanted", "gold_tasks"):
+    for column in ("tasks", "tasks_done", "judgments", "judgments_wanted", "gold_tasks", "model_tasks"):
         frame[column] = frame[column].astype("int64")
     return frame[list(POOL_PROGRESS_COLUMNS)]
 

@@ -14,6 +14,7 @@ _COLUMNS = "rater_id, name, role, simulated, created_at"
 
 
 MAX_ID_CHARS = 64
+MODEL_PREFIX = "model:"  # ids of model judges (labels.model_judgments): never a person's, never signed in
 
 
 def _check_text(value: object, what: str) -> str:
@@ -47,6 +48,9 @@ def insert_rater(
 ) -> Rater:
     """Add a rater; with exist_ok an identical existing rater is returned instead of an error."""
     check_rater_id(rater_id)
+    if rater_id.startswith(MODEL_PREFIX):
+        raise ValueError(f"rater id {rater_id!r} starts with {MODEL_PREFIX!r}, which is kept for model judges (their "
+                         "labels are stored apart from people's); choose an id without that prefix")
     _check_text(name, "a rater name")
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r} for rater {rater_id!r}; roles are {', '.join(ROLES)}")

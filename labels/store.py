@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from labels import frames, judgments, pools, qrels, queries, rater_views, raters, runs
+from labels import frames, judgments, model_judgments, pools, qrels, queries, rater_views, raters, runs
 from labels.clock import utc_now
 from labels.connection import connect_file, copy_for_snapshot, write_lock_for
 from labels.errors import RaterRemovedError, ReadOnlyStoreError, StoreLockedError, StoreNotFoundError
@@ -305,6 +305,15 @@ class JudgmentStore:
         with self._write() as con:
             return judgments.insert_judgments_bulk(con, frame, now=self.clock())
 
+    def record_model_judgments(
+        self, labels: Sequence[model_judgments.ModelLabel], *, judge: str, threshold: float, checkpoint_sha256: str,
+    ) -> model_judgments.ModelWrite:
+        """Store a model's labels as its own judge (`model:...`), apart from people's; the tasks leave the human
+        queue. A task whose latest label by this judge and checkpoint is the same is not written again."""
+        with self._write() as con:  # the queue is loaded again: these tasks are no longer offered to people
+            return model_judgments.insert_model_judgments(con, labels, judge=judge, threshold=threshold,
+                                                          checkpoint_sha256=checkpoint_sha256, now=self.clock())
+
     def record_preference(
         self, query_id: str, rater_id: str, left_config_hash: str, right_config_hash: str, choice: str,
         seconds_spent: float,
@@ -340,13 +349,30 @@ class JudgmentStore:
 
     def judgments_frame(
         self, *, include_simulated: bool = True, mode: str | None = None, query_set: str | None = None,
-        include_gold: bool = False,
+        include_gold: bool = False, include_model: bool = False,
     ) -> pd.DataFrame:
         """Latest judgment per (task, rater), gold left out unless include_gold: query_id, query_type, item_id,
-        rater_id, simulated, mode, label, seconds_spent, judged_at, comment, gold."""
+        rater_id, simulated, mode, label, seconds_spent, judged_at, comment, gold.
+
+        People's judgments only, unless include_model: then the model judges' latest labels follow, each under its
+        judge id (`model:relevance`), never under a person's."""
         with self._read() as con:
-            return frames.judgments_frame(con, include_simulated=include_simulated, mode=mode, query_set=query_set,
-                                          include_gold=include_gold)
+            people = frames.judgments_frame(con, include_simulated=include_simulated, mode=mode, query_set=query_set,
+                                            include_gold=include_gold)
+            if not include_model:
+                return people
+            models = model_judgments.model_judgments_frame(con, mode=mode, query_set=query_set)
+        return pd.concat([people, models], ignore_index=True) if len(models) else people
+
+    def model_judgments_frame(self, *, mode: str | None = None, query_set: str | None = None) -> pd.DataFrame:
+        """The model judges' latest labels alone, in judgments_frame's columns (rater_id: the judge's id)."""
+        with self._read() as con:
+            return model_judgments.model_judgments_frame(con, mode=mode, query_set=query_set)
+
+    def pool_pairs(self, pool_id: int, judge: str) -> pd.DataFrame:
+        """A graded pool's regular tasks with its overlap, how many people judged each, and `judge`'s latest label."""
+        with self._read() as con:
+            return model_judgments.pool_pairs(con, pool_id, judge)
 
     def preferences_frame(self, query_set: str | None = None) -> pd.DataFrame:
         """Every blind side-by-side preference, oldest first: see labels.preferences.PREFERENCE_COLUMNS."""

@@ -283,13 +283,17 @@ def load_task_queue(con: duckdb.DuckDBPyConnection) -> TaskQueue:
     """The queue as the store holds it now (call under the write lock, so that nothing changes meanwhile)."""
     tasks = [Task(*row) for row in con.execute(
         "SELECT task_id, query_id, item_id, mode, is_gold FROM tasks ORDER BY task_id").fetchall()]
-    pooled = con.execute("SELECT pt.task_id, pt.overlap, p.gold_rate FROM pool_tasks pt JOIN pools p USING (pool_id)").fetchall()
+    # a task a model judged is out of the human queue, as in pools._RATER_TASKS
+    model_judged = "pt.task_id NOT IN (SELECT task_id FROM model_judgments)"
+    pooled = con.execute("SELECT pt.task_id, pt.overlap, p.gold_rate FROM pool_tasks pt JOIN pools p USING (pool_id) "
+                         f"WHERE {model_judged}").fetchall()
     judged = con.execute("SELECT DISTINCT task_id, rater_id FROM judgments").fetchall()
     assigned = con.execute("SELECT task_id, rater_id, max(assigned_at) FROM assignments GROUP BY ALL").fetchall()
     raters = [r[0] for r in con.execute("SELECT rater_id FROM raters").fetchall()]
     removed = [r[0] for r in con.execute("SELECT rater_id FROM rater_removals").fetchall()]
     skipped = con.execute("SELECT task_id, rater_id FROM assignment_skips").fetchall()
-    kept = con.execute("SELECT pt.task_id, r.rater_id FROM pool_tasks pt LEFT JOIN pool_raters r USING (pool_id)").fetchall()
+    kept = con.execute("SELECT pt.task_id, r.rater_id FROM pool_tasks pt LEFT JOIN pool_raters r USING (pool_id) "
+                       f"WHERE {model_judged}").fetchall()
     next_judgment, next_assignment = con.execute(
         "SELECT (SELECT coalesce(max(judgment_id), 0) + 1 FROM judgments), "
         "(SELECT coalesce(max(assignment_id), 0) + 1 FROM assignments)"

@@ -1,7 +1,8 @@
 """Admin: raters (add, change role, reset secret, remove), query sets (a JSONL upload, a template to start from),
-runs of configs over a query set, task pools (build, keep to chosen raters, and their progress), and the workspace's attribute
-vocabulary (values with item counts; merge, rename, drop a value, add a surface form). Writes run in callbacks,
-so that the tables drawn after them are current; each one checks the admin role again."""
+runs of configs over a query set, task pools (build, keep to chosen raters, their progress, the model as judge),
+and the workspace's attribute vocabulary (values with item counts; merge, rename, drop a value, add a surface
+form). Writes run in callbacks, so that the tables drawn after them are current; each one checks the admin role
+again."""
 
 from collections.abc import Callable
 from dataclasses import asdict
@@ -11,7 +12,7 @@ import streamlit as st
 
 from engine.pipeline.requirements import RELEVANCE, has_model
 from labels import MODES
-from workbench import access, rater_admin, search_state, state
+from workbench import access, model_judge, rater_admin, search_state, state
 from workbench.admin_runs import run_configs, runnable_configs
 from workbench.query_template import TEMPLATE_FILE, example_item, query_template
 from workbench.query_upload import FIELDS, parse_query_jsonl
@@ -107,6 +108,23 @@ def _build_pool() -> str:
     values["admin_pool_report"] = asdict(report)
     return (f"Pool {report.pool_id}: {report.n_tasks} tasks ({report.n_new_tasks} new) "
             f"and {report.n_gold} gold over {report.n_queries} queries.")
+
+
+def _grade_pool() -> str:
+    try:
+        grades = model_judge.grade_pool(ws, store, int(st.session_state.admin_judge_pool),
+                                        context=search_state.search_context(ws))
+    except FileNotFoundError as exc:  # no index or no model: say what to run
+        raise ValueError(str(exc)) from None
+    st.session_state["admin_judge_grades"] = grades
+    return f"Pool {grades.pool_id}: the model graded {len(grades.pairs)} pairs."
+
+
+def _apply_gate() -> str:
+    grades = st.session_state.get("admin_judge_grades")
+    if grades is None or grades.pool_id != st.session_state.admin_judge_pool:
+        raise ValueError("grade the pool with the model first")
+    return model_judge.apply_gate(store, grades, float(st.session_state.admin_judge_threshold)).summary()
 
 
 st.title("Admin")
@@ -268,6 +286,34 @@ with pool_tab:
     _outcome("admin_build_pool")
     if report := st.session_state.pop("admin_pool_report", None):
         st.json(report)
+
+    st.markdown("**Model as judge** (the relevance model judges the pairs it is sure of, as its own rater "
+                f"`{model_judge.JUDGE}`, kept apart from people's judgments; the other pairs stay for people)")
+    graded_pools = progress.pool_id[progress["mode"] == "graded"].tolist() if not progress.empty else []
+    if not has_model(ws, RELEVANCE):
+        st.info("Train the relevance model first: `workbench train relevance`.")
+    elif not graded_pools:
+        st.info("The model judges graded pools: build one above.")
+    else:
+        _current_choice("admin_judge_pool", graded_pools)
+        judge_pool = st.selectbox("Pool", graded_pools, key="admin_judge_pool")
+        threshold = st.slider("Threshold (calibrated confidence of the model's grade)", 0.0, 1.0, 0.9, 0.01,
+                              key="admin_judge_threshold")
+        st.button("Grade the pool with the model", key="admin_judge_grade", on_click=_write,
+                  args=("admin_judge", _grade_pool))
+        _outcome("admin_judge")
+        grades = st.session_state.get("admin_judge_grades")
+        if grades is not None and grades.pool_id == judge_pool:
+            row = grades.table([threshold])[0]
+            saved_col, open_col, pairs_col = st.columns(3)
+            saved_col.metric("Human judgments saved", row.judgments_saved, help="of the pool's plan: pairs x overlap")
+            open_col.metric("Not made yet", row.open_judgments_saved)
+            pairs_col.metric("Pairs the model judges", f"{row.model_pairs} of {row.model_pairs + row.human_pairs}")
+            st.caption(f"Agreement it costs: {model_judge.agreement_text(row)} (model against the people's "
+                       "lower-median label, on queries it did not train on).")
+            st.button(f"Let the model judge {row.model_pairs} pairs", key="admin_judge_apply", on_click=_write,
+                      args=("admin_judge_apply", _apply_gate), disabled=row.model_pairs == 0)
+        _outcome("admin_judge_apply")
 
 with vocab_tab:
     from engine.vocabulary import (EDITS, VocabularyError, apply_edit, load_workspace_vocabulary, refresh_after_edit,

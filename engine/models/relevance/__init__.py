@@ -6,10 +6,12 @@ from engine.models.relevance.evaluate import against_raters, quadratic_weighted_
 from engine.models.relevance.examples import (MIN_JUDGMENTS, Examples, TrainingDataError, build_examples,
                                               format_query)
 from engine.models.relevance.features import ItemSide, QuerySide, pair_features
+from engine.models.relevance.judge_gate import GateRow, check_threshold, fit_temperature, gate_row, gate_table
 from engine.models.relevance.pseudo_label import confident_labels
 from engine.models.relevance.student import Student, StudentSettings, train_student
 
-__all__ = ["MIN_JUDGMENTS", "Examples", "ItemSide", "QuerySide", "Student", "StudentMeta", "StudentSettings",
-           "TrainingDataError", "against_raters", "agreement_by_rater", "build_examples", "catalog_hash",
-           "confident_labels", "format_query", "load_student", "model_rater_agreement", "pair_features",
-           "quadratic_weighted_kappa", "rater_ceiling", "save_student", "train_student"]
+__all__ = ["MIN_JUDGMENTS", "Examples", "GateRow", "ItemSide", "QuerySide", "Student", "StudentMeta",
+           "StudentSettings", "TrainingDataError", "against_raters", "agreement_by_rater", "build_examples",
+           "catalog_hash", "check_threshold", "confident_labels", "fit_temperature", "format_query", "gate_row",
+           "gate_table", "load_student", "model_rater_agreement", "pair_features", "quadratic_weighted_kappa",
+           "rater_ceiling", "save_student", "train_student"]

@@ -31,6 +31,7 @@ class StudentMeta:
     settings: dict
     metrics: dict
     checkpoint_sha256: str = ""
+    vocabulary_hash: str = ""  # of the workspace vocabulary the attribute features read ("": not recorded)
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
     def to_json(self) -> str:

@@ -196,7 +196,8 @@ def train_relevance(workspace, open_store, settings: RelevanceSettings = Relevan
     save_student(student, student_path, StudentMeta(
         feature_dim=features.shape[1], hidden=settings.student.hidden, data_hash=catalog_hash(context.items),
         text_model=context.text_encoder.identity.key(), clip_model=context.clip.identity.key(),
-        source=settings.source, settings=settings.to_dict(), metrics=metrics))
+        source=settings.source, settings=settings.to_dict(), metrics=metrics,
+        vocabulary_hash=context.vocabulary.hash))
     return RelevanceReport(teacher_dir, student_path, len(train), len(held), len(pseudo), len(kept),
                            round(teacher_seconds, 1), round(student_seconds, 2), metrics)
 
