@@ -69,9 +69,7 @@ def type_mask(queries: Sequence[BenchQuery], kind: str) -> np.ndarray:
 
 
 def run_config(context, config, queries: Sequence[BenchQuery]) -> list[list[str]]:
-    from engine.pipeline.search import search
-
-    return [[r.item_id for r in search(context, q.query, config, k=K).results] for q in queries]
+    return [[r.item_id for r in response.results] for response in run_responses(context, config, queries)]
 
 
 def warm_up(context, configs, queries: Sequence[BenchQuery]) -> None:
@@ -106,6 +104,10 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resamples", type=int, default=10_000, help="bootstrap resamples")
     parser.add_argument("--json", action="store_true", help="one JSON object a line instead of markdown")
+    parser.add_argument("--by-family", action="store_true",
+                        help="also: relevance@5 per query type and family against baseline, whether understanding "
+                             "read the family the text names, and how many of the top 10 keep the reference's value "
+                             "(descriptors) or reach the target (pivots)")
     args = parser.parse_args(argv)
     try:
         configs = load_configs([n.strip() for n in args.configs.split(",") if n.strip()])
@@ -130,23 +132,83 @@ def main(argv=None) -> int:
     t1 = time.perf_counter()
     values: dict[str, dict[str, np.ndarray]] = {}
     seconds: dict[str, float] = {}
+    diagnostics: dict[str, list[dict]] = {}
     for config in configs:
         t = time.perf_counter()
-        results = run_config(context, config, queries)
+        responses = run_responses(context, config, queries)
+        results = [[r.item_id for r in response.results] for response in responses]
         seconds[config.name] = time.perf_counter() - t
         values[config.name] = per_query_measures(graded_batch(queries, results, ideals, truth))
+        diagnostics[config.name] = [family_diagnostic(q, response, truth) for q, response in zip(queries, responses)]
     unseen = relevance_unseen(Path(args.home), queries)
     report = summarise(queries, values, resamples=args.resamples, seed=args.seed, relevance_unseen=unseen)
     report["setup"] = {"queries": len(queries), "counts": {t: int(type_mask(queries, t).sum()) for t in TYPES},
                        "seed": args.seed, "setup_s": round(t1 - t0, 1),
                        "search_s": {n: round(s, 1) for n, s in seconds.items()},
                        "config_hashes": {c.name: c.content_hash() for c in configs}}
+    families = by_family(queries, values, diagnostics) if args.by_family else []
     if args.json:
-        for row in report["rows"] + report["comparisons"]:
+        for row in report["rows"] + report["comparisons"] + families:
             print(json.dumps(row))
     else:
         print(markdown(report))
+        if families:
+            print("\n" + family_markdown(families))
     return 0
+
+
+def run_responses(context, config, queries: Sequence[BenchQuery]):
+    from engine.pipeline.search import search
+
+    return [search(context, q.query, config, k=K) for q in queries]
+
+
+def family_diagnostic(query: BenchQuery, response, truth: Mapping[str, Mapping[str, str]]) -> dict:
+    """For one query: did understanding read the family its text names, and what share of the top 10 keeps the
+    reference's value of that family (descriptor) or carries the target value (pivot)."""
+    own = truth.get(query.reference_id, {}).get(query.family)
+    wanted = query.target if query.intent == "pivot" else own
+    top = [truth.get(r.item_id, {}).get(query.family) for r in response.results[:K]]
+    read = response.understood.reference_attributes.get(query.family)
+    return {"family_read": query.family in response.understood.target_attributes,
+            "reference_read_right": float(read == own) if own is not None else float("nan"),
+            "value_share": (sum(v == wanted for v in top) / K) if wanted is not None else float("nan")}
+
+
+def by_family(queries: Sequence[BenchQuery], values: dict[str, dict[str, np.ndarray]],
+              diagnostics: dict[str, list[dict]]) -> list[dict]:
+    """relevance@5 per (type, family) for every config against baseline, with the understanding and value
+    diagnostics of each config (means over the group's queries)."""
+    rows = []
+    groups = sorted({(q.kind, q.family) for q in queries if q.kind in ("pivot", "descriptor")})
+    for kind, family in groups:
+        mask = np.array([q.kind == kind and q.family == family for q in queries], bool)
+        base = values[BASELINE]["relevance@5"][mask]
+        for name, measures in values.items():
+            diag = [d for d, m in zip(diagnostics[name], mask) if m]
+            rows.append({"by_family": True, "config": name, "type": kind, "family": family, "queries": int(mask.sum()),
+                         "relevance@5": float(measures["relevance@5"][mask].mean()),
+                         "change_vs_baseline": float(measures["relevance@5"][mask].mean() / base.mean() - 1)
+                         if base.mean() else float("nan"),
+                         "family_read": float(np.mean([d["family_read"] for d in diag])),
+                         "reference_read_right": float(np.nanmean([d["reference_read_right"] for d in diag])),
+                         "value_share@10": float(np.nanmean([d["value_share"] for d in diag]))})
+    return rows
+
+
+def family_markdown(rows: list[dict]) -> str:
+    lines = ["relevance@5 per query type and family (family read: share of queries whose understanding named the "
+             "family; reference read right: share whose reading of the reference's value of the family (image model "
+             "or catalog) is its true value; value share@10: of the top 10, the share keeping the reference's value "
+             "(descriptor) or carrying the target value (pivot)):", "",
+             "| type | family | queries | config | relevance@5 | vs baseline | family read | reference read right "
+             "| value share@10 |",
+             "|---|---|---:|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['type']} | {r['family']} | {r['queries']} | {r['config']} | {r['relevance@5']:.3f} | "
+                     f"{r['change_vs_baseline']:+.1%} | {r['family_read']:.2f} | {r['reference_read_right']:.2f} | "
+                     f"{r['value_share@10']:.2f} |")
+    return "\n".join(lines)
 
 
 def relevance_unseen(home: Path, queries: Sequence[BenchQuery]) -> np.ndarray:
