@@ -25,13 +25,15 @@ N, SEED = 3000, 7  # the default demo's sample
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, help="a demo workspace prepared with `workbench demo --no-bundle`")
+    parser.add_argument("--home", type=Path, help="a demo workspace prepared with `workbench demo --no-bundle` "
+                                                  "(prepared here without the bundle when it is empty or missing)")
     parser.add_argument("--out", type=Path, default=BUNDLE_DIR, help=f"bundle folder (default {BUNDLE_DIR})")
     args = parser.parse_args(argv)
     if args.home is None:
+        args.home = Path(tempfile.mkdtemp(prefix="demo-bundle-"))
+    if not (args.home / "sample" / "manifest.json").is_file():
         from workbench.commands.demo import prepare_demo_workspace
 
-        args.home = Path(tempfile.mkdtemp(prefix="demo-bundle-"))
         print(f"preparing a demo workspace without the bundle in {args.home}", flush=True)
         prepare_demo_workspace(Workspace(args.home), N, SEED, progress=False, use_bundle=False)
     workspace = Workspace(args.home)
