@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable from a 
 
 PAGES = Path(__file__).resolve().parents[1] / "workbench" / "app_pages"
 RATER = "bench-rater"
+ADMIN = "bench-admin"
 EXPLORE_TEXT = "in black"
 EXPLORE_K = 20
 AIM_LABEL_P95_MS = 100.0
@@ -52,7 +53,9 @@ def prepare_store(root: Path) -> int:
     from labels import open_store
 
     with open_store(root / "judgments.duckdb") as store:
-        store.add_rater(RATER, "Bench Rater", role="rater", exist_ok=True)
+        # with secrets: a page re-reads its signed-in rater from the store, and one without a secret cannot sign in
+        store.add_rater(RATER, "Bench Rater", role="rater", password="bench-secret", exist_ok=True)
+        store.add_rater(ADMIN, "Bench Admin", role="admin", password="bench-secret", exist_ok=True)
         query_set = store.query_sets()[0].name
         configs = sorted({c.name for c in store.configs()})
         store.build_task_pool(query_set, configs, k=10, overlap=1000, mode="graded", seed=11)
@@ -102,7 +105,8 @@ def bench_label(n: int) -> list[float]:
 
     at = _rater_session(AppTest.from_file(str(PAGES / "label.py"), default_timeout=60)).run()
     if at.exception or not at.button:
-        raise RuntimeError("the Label page shows no task for the bench rater")
+        shown = [e.value for e in (*at.exception, *at.info, *at.warning, *at.error)]
+        raise RuntimeError(f"the Label page shows no task for the bench rater: {shown}")
 
     def click(i):
         at.button(key=f"label_{i % 5}").click()
@@ -117,7 +121,7 @@ def bench_explore(n: int, item_ids: list[str]) -> list[float]:
     from labels import Rater
 
     at = AppTest.from_file(str(PAGES / "explore.py"), default_timeout=120)
-    at.session_state["signed_in_rater"] = Rater("bench-admin", "Bench Admin", "admin", False, None)
+    at.session_state["signed_in_rater"] = Rater(ADMIN, "Bench Admin", "admin", False, None)
     at.run()
 
     def query(i):
