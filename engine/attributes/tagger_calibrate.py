@@ -152,7 +152,10 @@ def calibrate(scores: np.ndarray, labels: np.ndarray, families: Sequence[str], *
         weight = n / (n + smoothing_support) if n + smoothing_support > 0 else 0.0
         # unreachable with positives: trust "never" as much as the support says
         mine_or_never = mine if mine is not None else (NEVER if n else fallback)
-        thresholds.append(float(weight * mine_or_never + (1 - weight) * fallback))
+        blend = weight * mine_or_never + (1 - weight) * fallback
+        # a weighted mean lies between its parts: keep float rounding from pushing it past both (when they are
+        # equal, past the very held-out score that set them, which assignment would then reject)
+        thresholds.append(float(min(max(blend, min(mine_or_never, fallback)), max(mine_or_never, fallback))))
         own.append(mine)
         support.append(n)
     margins = scores - np.asarray(thresholds)

@@ -113,3 +113,21 @@ def test_calibrate_errors_name_the_problem():
         calibrate(np.zeros((2, 2)), np.zeros((2, 2)), ["f", "f"], target=1.0)
     with pytest.raises(ValueError, match="no held-out items"):
         calibrate(np.zeros((0, 2)), np.zeros((0, 2)), ["f", "f"])
+
+
+def test_a_threshold_set_by_a_held_out_score_still_admits_that_score():
+    """Found with an EfficientNet-Lite0 sample model: red's own threshold and the color family's were both the
+    float32 score 0.70297438 of one held-out item; blending them (weight 1/6) rounded one ulp above it, so
+    assignment rejected the very item calibration had counted as assigned."""
+    import numpy as np
+
+    from engine.attributes.tagger_calibrate import calibrate
+
+    score = float(np.float32(0.7029743790626526))
+    scores = np.array([[0.894, 0.1], [score, 0.1], [0.480, 0.1]])
+    labels = np.array([[True, False], [False, False], [False, False]])
+    observed = np.array([[True, False]] * 3)
+    calibration = calibrate(scores, labels, ["color", "color"], target=0.5, smoothing_support=5.0, observed=observed)
+    assert calibration.own[0] == score and calibration.family_thresholds["color"] == score
+    assert 1 / 6 * score + 5 / 6 * score > score  # the rounding the clamp guards against
+    assert calibration.thresholds[0] == score and score >= calibration.thresholds[0]
