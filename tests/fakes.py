@@ -48,3 +48,17 @@ class FakeText:
     def encode(self, texts, *, progress: bool = False) -> np.ndarray:
         self.texts_seen += len(texts)
         return _unit(np.array([text_vector("t:" + t, self.identity.dim) for t in texts]))
+
+
+def hide_ray(monkeypatch) -> None:
+    """Make `import ray` fail as on a machine without the `ray` extra (for the runners' missing-Ray errors)."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ray(name, *args, **kwargs):
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)

@@ -1,6 +1,5 @@
 """`workbench eval run --runner ray`: the searches spread over Ray actors give the local runner's runs."""
 
-import builtins
 import shutil
 
 import pytest
@@ -10,6 +9,7 @@ from labels.records import RunResult
 from workbench.batch_runs import RunOutcome
 from workbench.cli import main
 from workbench.ray_runs import query_from_text, query_text
+from tests.fakes import hide_ray
 
 CONFIGS = "baseline,full_standins"
 
@@ -32,14 +32,7 @@ def test_a_query_record_travels_as_text():
 def test_without_ray_eval_run_names_the_extra(monkeypatch, tmp_path, capsys):
     from engine.workspace import Workspace
 
-    real_import = builtins.__import__
-
-    def no_ray(name, *args, **kwargs):
-        if name == "ray" or name.startswith("ray."):
-            raise ImportError("No module named 'ray'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ray)
+    hide_ray(monkeypatch)
     home = Workspace(tmp_path / "ws").create().root
     assert main(["eval", "run", "--home", str(home), "--configs", "baseline", "--query-set", "qs",
                  "--runner", "ray"]) == 2

@@ -1,6 +1,5 @@
 """`workbench index --runner ray`: the Ray Data stages embed exactly what the local runner embeds."""
 
-import builtins
 import shutil
 from dataclasses import asdict
 
@@ -15,6 +14,7 @@ from engine.index.store import open_items_table
 from engine.models.clip_encoder import ClipSpec
 from engine.workspace import Workspace
 from workbench.cli import main
+from tests.fakes import hide_ray
 
 N_ITEMS = 24  # the first items of the session's sample catalog: a Ray run of a few dozen rows
 COLUMNS = ("item_id", "enriched_text", "image_problem", IMAGE_VEC, CLIP_TEXT_VEC, TEXT_VEC)
@@ -115,14 +115,7 @@ def test_actors_given_gpus_run_their_models_there(models):
 
 
 def test_without_ray_the_runner_names_the_extra(monkeypatch, ingested_workspace, tmp_path, capsys):
-    real_import = builtins.__import__
-
-    def no_ray(name, *args, **kwargs):
-        if name == "ray" or name.startswith("ray."):
-            raise ImportError("No module named 'ray'")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ray)
+    hide_ray(monkeypatch)
     with pytest.raises(RayMissingError, match="relevance-workbench\\[ray\\]"):
         RayEmbedder(EmbedSpec(), None)
     shutil.copytree(ingested_workspace.root, tmp_path / "ws")

@@ -43,17 +43,21 @@ class Measured:
     metrics: dict  # recall@10 learned / baseline, held-out pairs, corpus size
 
 
-def prepare(table, search_log: Path, text_encoder, settings: SearchSageSettings) -> Prepared:
+def item_rows_and_images(table) -> tuple[list[dict], np.ndarray]:
+    """The items' ITEM_TEXT_COLUMNS rows and their image_vec matrix (zeros where an item has none), in table order."""
     if IMAGE_VEC not in table.schema.names:
         raise FileNotFoundError("the items table has no image_vec column; run `workbench index` first")
     data = read_columns(table, ITEM_TEXT_COLUMNS + [IMAGE_VEC])
-    rows = data.select(ITEM_TEXT_COLUMNS).to_pylist()
-    item_ids = [r["item_id"] for r in rows]
-    dim = table.schema.field(IMAGE_VEC).type.list_size
-    images = np.zeros((len(rows), dim), np.float32)
+    images = np.zeros((data.num_rows, table.schema.field(IMAGE_VEC).type.list_size), np.float32)
     for n, v in enumerate(data.column(IMAGE_VEC).to_pylist()):
         if v is not None:
             images[n] = v
+    return data.select(ITEM_TEXT_COLUMNS).to_pylist(), images
+
+
+def prepare(table, search_log: Path, text_encoder, settings: SearchSageSettings) -> Prepared:
+    rows, images = item_rows_and_images(table)
+    item_ids = [r["item_id"] for r in rows]
     pairs = make_pairs(load_search_log(search_log), held_out_fraction=settings.held_out_fraction,
                        cap=settings.cap_per_item)
     queries = list(dict.fromkeys([q for q, _ in pairs.train_qi] + [q for p in pairs.train_qq for q in p]
@@ -139,8 +143,7 @@ def write_learned_from_checkpoint(workspace, checkpoint: Path, search_log: Path)
     from engine.models.searchsage.checkpoint import load_searchsage
 
     table = open_items_table(workspace)
-    data = read_columns(table, ITEM_TEXT_COLUMNS + [IMAGE_VEC])
-    rows = data.select(ITEM_TEXT_COLUMNS).to_pylist()
+    rows, images = item_rows_and_images(table)
     item_ids = [r["item_id"] for r in rows]
     model, meta = load_searchsage(checkpoint, expected_catalog_hash=catalog_hash(item_ids), home=workspace.root)
     image_model = recorded_identity(table.schema, IMAGE_VEC)
@@ -149,10 +152,6 @@ def write_learned_from_checkpoint(workspace, checkpoint: Path, search_log: Path)
                          f"not this index's ({image_model.key() if image_model else 'none'}); train it here with "
                          f"`workbench train searchsage --home {workspace.root}`")
     settings = SearchSageSettings.from_dict(meta.settings)
-    images = np.zeros((len(rows), table.schema.field(IMAGE_VEC).type.list_size), np.float32)
-    for n, v in enumerate(data.column(IMAGE_VEC).to_pylist()):
-        if v is not None:
-            images[n] = v
     pairs = make_pairs(load_search_log(search_log), held_out_fraction=settings.held_out_fraction,
                        cap=settings.cap_per_item)
     texts = item_texts(rows, check_level(settings.enrichment), pairs.engaged_queries)
