@@ -102,6 +102,9 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, default=300, help="pivot + descriptor queries (half each)")
     parser.add_argument("--crops", type=int, default=48, help="object-level crop queries")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--templates", choices=("tuning", "held_out"), default="tuning",
+                        help="query phrasings: the tuning set, or the same queries rephrased with the held-out "
+                             "templates (never tune against those)")
     parser.add_argument("--resamples", type=int, default=10_000, help="bootstrap resamples")
     parser.add_argument("--json", action="store_true", help="one JSON object a line instead of markdown")
     parser.add_argument("--by-family", action="store_true",
@@ -121,7 +124,8 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     try:
-        queries = build_query_set(args.catalog, n=args.n, n_crops=args.crops, seed=args.seed)
+        queries = build_query_set(args.catalog, n=args.n, n_crops=args.crops, seed=args.seed,
+                                  templates=args.templates)
         truth = load_sample_truth(Path(args.catalog) / "items.parquet")
         context = SearchContext.open(Workspace(Path(args.home)))
     except (ValueError, FileNotFoundError) as error:

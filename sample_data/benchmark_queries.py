@@ -6,6 +6,10 @@ Pivots change one visual family (mostly color and pattern) to a value that gives
 answer in the catalog; descriptors name one visual family of the reference; crops take an object's box
 in a held-out scene, graded against the attributes of the product in that box. Texts come from varied
 templates filled with the query lexicon's surface forms (the fashion workspace vocabulary: synonyms + query_forms.toml).
+Two template sets: the tuning set (`templates="tuning"`, what the benchmark has always drawn) and a held-out set
+(`templates="held_out"`) of other phrasings, never to be tuned against. A held-out query set has the same
+references, families and targets as the tuning set of the same seed, only its texts are rephrased, so the two are
+compared query by query: a gain that holds only on the tuning phrasings is tuning to them.
 Everything is drawn from one seed, so the same catalog and seed give the same queries.
 """
 
@@ -36,6 +40,20 @@ PIVOT_TEMPLATES: dict[str, tuple[str, ...]] = {
 }
 DESCRIPTOR_TEMPLATES = ("the {a}", "same {a}", "similar {a}", "{a} like this", "love this {a}", "matching {a}",
                         "more with this {a}", "show me this {a}", "keep the {a}")
+
+# Held out: do not tune query understanding or weights against these (see the module docstring).
+HELD_OUT_PIVOT_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "color": ("do you have this in {v}", "looking for a {v} one", "this one but {v} please", "any {v} ones",
+              "could it be {v}", "{v} would be better", "prefer it in {v}"),
+    "pattern": ("do you have a {v} one", "looking for {v}", "this but {v} please", "any {v} ones",
+                "would love it {v}", "{v} would be better"),
+    "material": ("do you have this in {v}", "looking for one in {v}", "is there a {v} one", "would love it in {v}",
+                 "prefer {v}", "{v} would be better"),
+}
+HELD_OUT_DESCRIPTOR_TEMPLATES = ("find the same {a}", "what else has this {a}", "i like the {a} here",
+                                 "{a} just like the photo", "want that {a}", "things with this {a}",
+                                 "anything with a {a} like this")
+TEMPLATE_SETS = ("tuning", "held_out")
 
 
 class QuerySetError(ValueError):
@@ -73,14 +91,29 @@ def _phrases():
     return lexicon_phrases(lexicon_for(fashion_vocabulary()))
 
 
-def pivot_text(family: str, value: str, rng: random.Random) -> str:
+def pivot_text(family: str, value: str, rng: random.Random, templates: str = "tuning") -> str:
     forms, _ = _phrases()
-    return rng.choice(PIVOT_TEMPLATES[family]).format(v=rng.choice(forms.get((family, value), (value,))))
+    chosen = (PIVOT_TEMPLATES if templates == "tuning" else HELD_OUT_PIVOT_TEMPLATES)[family]
+    return rng.choice(chosen).format(v=rng.choice(forms.get((family, value), (value,))))
 
 
-def descriptor_text(family: str, rng: random.Random) -> str:
+def descriptor_text(family: str, rng: random.Random, templates: str = "tuning") -> str:
     _, aspects = _phrases()
-    return rng.choice(DESCRIPTOR_TEMPLATES).format(a=rng.choice(aspects.get(family, (family,))))
+    chosen = DESCRIPTOR_TEMPLATES if templates == "tuning" else HELD_OUT_DESCRIPTOR_TEMPLATES
+    return rng.choice(chosen).format(a=rng.choice(aspects.get(family, (family,))))
+
+
+def rephrased(queries: list[BenchQuery], seed: int, templates: str) -> list[BenchQuery]:
+    """The same queries with texts drawn from another template set (own random stream: the draws stay paired)."""
+    from dataclasses import replace
+
+    rng = random.Random(f"{templates}-{seed}")
+    out = []
+    for q in queries:
+        text = (pivot_text(q.family, q.target, rng, templates) if q.intent == "pivot"
+                else descriptor_text(q.family, rng, templates))
+        out.append(replace(q, query=replace(q.query, text=text)))
+    return out
 
 
 def _family_order(weights: Mapping[str, float], rng: random.Random) -> list[str]:
@@ -151,11 +184,15 @@ def _pivot(reference_id: str, reference: Mapping[str, str], catalog: _Catalog, r
 
 
 def build_query_set(catalog_dir: str | Path, *, n: int = 300, n_crops: int = 48, seed: int = 0,
-                    holdout_fraction: float = HOLDOUT_FRACTION) -> list[BenchQuery]:
-    """n queries (half pivots, half descriptors; pivots get the odd one) plus n_crops crop queries."""
+                    holdout_fraction: float = HOLDOUT_FRACTION, templates: str = "tuning") -> list[BenchQuery]:
+    """n queries (half pivots, half descriptors; pivots get the odd one) plus n_crops crop queries.
+
+    templates: "tuning" or "held_out" (the same queries, rephrased with the held-out templates)."""
     catalog_dir = Path(catalog_dir)
     if n < 2 or n_crops < 0:
         raise QuerySetError(f"n = {n}, n_crops = {n_crops}; expected n >= 2 and n_crops >= 0")
+    if templates not in TEMPLATE_SETS:
+        raise QuerySetError(f"unknown template set {templates!r}; expected one of {', '.join(TEMPLATE_SETS)}")
     truth = load_sample_truth(catalog_dir / "items.parquet")
     catalog = _Catalog(truth)
     held = held_out_ids(catalog_dir, holdout_fraction)
@@ -222,4 +259,4 @@ def build_query_set(catalog_dir: str | Path, *, n: int = 300, n_crops: int = 48,
             text, intent, target = descriptor_text(family, rng), "descriptor", None
         add("crop", intent, Query(text=text, item_id=scene_id, crop=tuple(float(c) for c in box)), product_id,
             family, target)
-    return queries
+    return queries if templates == "tuning" else rephrased(queries, seed, templates)

@@ -98,3 +98,30 @@ def test_crops_are_object_boxes_of_their_scene(sample_catalog, queries):
 def test_too_many_crops_is_a_clear_error(sample_catalog):
     with pytest.raises(QuerySetError, match="object boxes in held-out scenes"):
         build_query_set(sample_catalog, n=N, n_crops=10_000, holdout_fraction=HOLDOUT)
+
+
+def test_held_out_phrasings_are_the_same_queries_in_other_words(sample_catalog, queries):
+    from sample_data.benchmark_queries import (DESCRIPTOR_TEMPLATES, HELD_OUT_DESCRIPTOR_TEMPLATES,
+                                               HELD_OUT_PIVOT_TEMPLATES, PIVOT_TEMPLATES)
+
+    held = build_query_set(sample_catalog, n=N, n_crops=CROPS, seed=5, holdout_fraction=HOLDOUT,
+                           templates="held_out")
+    same = lambda q: (q.query_id, q.intent, q.reference_id, q.family, q.target, q.query.item_id, q.query.crop)
+    assert [same(q) for q in held] == [same(q) for q in queries]
+    assert all(h.query.text != q.query.text for h, q in zip(held, queries))
+    tuning = {t for ts in PIVOT_TEMPLATES.values() for t in ts} | set(DESCRIPTOR_TEMPLATES)
+    held_out = {t for ts in HELD_OUT_PIVOT_TEMPLATES.values() for t in ts} | set(HELD_OUT_DESCRIPTOR_TEMPLATES)
+    assert not tuning & held_out
+    lexicon = fashion_lexicon()
+    for q in held:  # the held-out words still say what the query means
+        parsed = parse_query_text(q.query.text, lexicon)
+        assert parsed.mode == q.intent, q
+        if q.intent == "pivot":
+            assert parsed.targets.get(q.family) == q.target, q
+        else:
+            assert q.family in parsed.aspect_families, q
+
+
+def test_an_unknown_template_set_is_named(sample_catalog):
+    with pytest.raises(QuerySetError, match="unknown template set 'mine'.*tuning, held_out"):
+        build_query_set(sample_catalog, n=N, n_crops=CROPS, seed=5, holdout_fraction=HOLDOUT, templates="mine")
