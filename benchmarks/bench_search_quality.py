@@ -150,7 +150,7 @@ def main(argv=None) -> int:
                        "seed": args.seed, "setup_s": round(t1 - t0, 1),
                        "search_s": {n: round(s, 1) for n, s in seconds.items()},
                        "config_hashes": {c.name: c.content_hash() for c in configs}}
-    families = by_family(queries, values, diagnostics) if args.by_family else []
+    families = by_family(queries, values, diagnostics, ideals) if args.by_family else []
     if args.json:
         for row in report["rows"] + report["comparisons"] + families:
             print(json.dumps(row))
@@ -180,13 +180,19 @@ def family_diagnostic(query: BenchQuery, response, truth: Mapping[str, Mapping[s
 
 
 def by_family(queries: Sequence[BenchQuery], values: dict[str, dict[str, np.ndarray]],
-              diagnostics: dict[str, list[dict]]) -> list[dict]:
-    """relevance@5 per (type, family) for every config against baseline, with the understanding and value
-    diagnostics of each config (means over the group's queries)."""
+              diagnostics: dict[str, list[dict]], ideals: Sequence[np.ndarray]) -> list[dict]:
+    """relevance@5 per (type, family), and per type over all its families, for every config against baseline, with
+    the understanding and value diagnostics of each config (means over the group's queries) and the group's
+    ceiling: the relevance@5 of the ideal ranking (the best five grades any item has), so that a gain is read
+    against the room the baseline leaves."""
     rows = []
-    groups = sorted({(q.kind, q.family) for q in queries if q.kind in ("pivot", "descriptor")})
+    kinds = ("pivot", "descriptor")
+    groups = sorted({(q.kind, q.family) for q in queries if q.kind in kinds}) + [(k, "all") for k in kinds]
+    ceiling = np.array([float(np.sum(ideal[:5])) / 5 for ideal in ideals])  # padded with 0, as results are
     for kind, family in groups:
-        mask = np.array([q.kind == kind and q.family == family for q in queries], bool)
+        mask = np.array([q.kind == kind and family in ("all", q.family) for q in queries], bool)
+        if not mask.any():
+            continue
         base = values[BASELINE]["relevance@5"][mask]
         for name, measures in values.items():
             diag = [d for d, m in zip(diagnostics[name], mask) if m]
@@ -196,7 +202,10 @@ def by_family(queries: Sequence[BenchQuery], values: dict[str, dict[str, np.ndar
                          if base.mean() else float("nan"),
                          "family_read": float(np.mean([d["family_read"] for d in diag])),
                          "reference_read_right": float(np.nanmean([d["reference_read_right"] for d in diag])),
-                         "value_share@10": float(np.nanmean([d["value_share"] for d in diag]))})
+                         "value_share@10": float(np.nanmean([d["value_share"] for d in diag])),
+                         "ceiling": float(ceiling[mask].mean()),
+                         "ceiling_vs_baseline": float(ceiling[mask].mean() / base.mean() - 1)
+                         if base.mean() else float("nan")})
     return rows
 
 
@@ -204,14 +213,15 @@ def family_markdown(rows: list[dict]) -> str:
     lines = ["relevance@5 per query type and family (family read: share of queries whose understanding named the "
              "family; reference read right: share whose reading of the reference's value of the family (image model "
              "or catalog) is its true value; value share@10: of the top 10, the share keeping the reference's value "
-             "(descriptor) or carrying the target value (pivot)):", "",
+             "(descriptor) or carrying the target value (pivot); ceiling: relevance@5 of the ideal ranking, and how far "
+             "above baseline it lies):", "",
              "| type | family | queries | config | relevance@5 | vs baseline | family read | reference read right "
-             "| value share@10 |",
-             "|---|---|---:|---|---:|---:|---:|---:|---:|"]
+             "| value share@10 | ceiling (vs baseline) |",
+             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['type']} | {r['family']} | {r['queries']} | {r['config']} | {r['relevance@5']:.3f} | "
                      f"{r['change_vs_baseline']:+.1%} | {r['family_read']:.2f} | {r['reference_read_right']:.2f} | "
-                     f"{r['value_share@10']:.2f} |")
+                     f"{r['value_share@10']:.2f} | {r['ceiling']:.3f} ({r['ceiling_vs_baseline']:+.1%}) |")
     return "\n".join(lines)
 
 

@@ -43,3 +43,22 @@ def test_measures_count_missing_results_as_zero():
 def test_graded_batch_needs_one_result_list_per_query():
     with pytest.raises(ValueError, match="one of each per query"):
         graded_batch([PIVOT], [], [np.zeros(1)], TRUTH)
+
+
+def test_by_family_reads_each_group_against_baseline_and_its_ceiling():
+    from benchmarks.bench_search_quality import by_family
+
+    queries = [PIVOT, DESCRIPTOR]
+    ideals = [ideal_grades(q, TRUTH) for q in queries]  # [4, 3, 1, 0] and [4, 4, 1, 0]
+    values = {"baseline": {"relevance@5": np.array([1.0, 2.0])}, "full": {"relevance@5": np.array([2.0, 2.5])}}
+    diag = {"family_read": True, "reference_read_right": 1.0, "value_share": 0.5}
+    rows = by_family(queries, values, {"baseline": [diag, diag], "full": [diag, diag]}, ideals)
+    got = {(r["type"], r["family"], r["config"]): r for r in rows}
+    assert set(got) == {(t, f, c) for t, f in (("pivot", "color"), ("descriptor", "pattern"), ("pivot", "all"),
+                                               ("descriptor", "all")) for c in ("baseline", "full")}
+    pivot = got[("pivot", "color", "full")]
+    assert pivot["change_vs_baseline"] == pytest.approx(1.0)  # 2.0 against 1.0
+    assert pivot["ceiling"] == pytest.approx(8 / 5)  # the ideal top five: 4 + 3 + 1 + 0, and a fifth 0
+    assert pivot["ceiling_vs_baseline"] == pytest.approx(0.6)
+    descriptor = got[("descriptor", "all", "full")]
+    assert descriptor["ceiling"] == pytest.approx(9 / 5) and descriptor["change_vs_baseline"] == pytest.approx(0.25)
