@@ -2,6 +2,7 @@
 
     python benchmarks/bench_app_speed.py --home /tmp/ws3000
     python benchmarks/bench_app_speed.py --home /tmp/ws3000 --items-home /tmp/ws100k   # also at 100,000 items
+    python benchmarks/bench_app_speed.py --home /tmp/ws3000 --grid both   # Explore's grid before issue 17 part 4 too
 
 Measured through streamlit.testing.v1.AppTest: the time of one script rerun on the server (the callback that
 stores the label, the next task's query, the page's render), without the browser's network and paint. The
@@ -115,23 +116,70 @@ def bench_label(n: int) -> list[float]:
     return timed_runs(at, click, n)
 
 
-def bench_explore(n: int, item_ids: list[str]) -> list[float]:
+def legacy_result_grid(response, workspace, items: dict, *, key: str, columns: int = 5, highlight=(),
+                       blind: bool = False) -> None:
+    """The result grid before issue 17 part 4 (kept to measure against, --grid both): st.image of the file's path,
+    four Markdown elements per result, and a caption, a Markdown and a caption in each Score expander."""
+    import streamlit as st
+
+    from engine.external import has_breakdown
+    from workbench import ui_results as ui
+
+    results = list(response.results)
+    rerank = getattr(response.config, "rerank", None)
+    for start in range(0, len(results), columns):
+        for column, result in zip(st.columns(columns), results[start:start + columns]):
+            with column:
+                path = items.get(result.item_id, {}).get("image_path")
+                if path:
+                    st.image(str(workspace.root / path), width="stretch")
+                if blind:
+                    continue
+                shared = f" {ui.SHARED_BADGE}" if result.item_id in highlight else ""
+                st.markdown(f"**#{result.rank}** `{result.item_id}`{shared}")
+                st.markdown(ui.catalog_chips(items.get(result.item_id, {}).get("attributes") or {}), help=ui.CHIPS_HELP)
+                st.markdown(ui.reading_chips(result))
+                st.markdown(ui.cg_badges(result.sources) + (" :violet-badge[filled]" if result.filled else ""))
+                with st.expander("Score"):
+                    st.caption(ui.rank_line(result), help=ui.RANK_BEFORE_HELP)
+                    if rerank is not None and has_breakdown(result):
+                        st.markdown(ui.breakdown_markdown(result, rerank.weights))
+                    else:
+                        st.markdown(ui.NO_BREAKDOWN_NOTE + f"  \nscore **{result.score:.4g}**")
+                    st.caption("Retrieved by:  \n" + ui.sources_markdown(result.sources))
+
+
+def bench_explore(n: int, item_ids: list[str], grids: tuple[str, ...] = ("now",)) -> dict[str, list[float]]:
+    """Milliseconds of Explore reruns that search and render, per grid ("now": ui_results.result_grid, "before":
+    legacy_result_grid); with both, each query runs on each grid in turn (same query, same load)."""
     from streamlit.testing.v1 import AppTest
 
     from labels import Rater
+    from workbench import ui_results
 
-    at = AppTest.from_file(str(PAGES / "explore.py"), default_timeout=120)
-    at.session_state["signed_in_rater"] = Rater(ADMIN, "Bench Admin", "admin", False, None)
-    at.run()
+    current = ui_results.result_grid
+    functions = {"now": current, "before": legacy_result_grid}
+    apps = {}
+    for grid in grids:
+        at = AppTest.from_file(str(PAGES / "explore.py"), default_timeout=120)
+        at.session_state["signed_in_rater"] = Rater(ADMIN, "Bench Admin", "admin", False, None)
+        apps[grid] = at.run()
 
-    def query(i):
-        at.text_input(key="explore_item").input(item_ids[i % len(item_ids)])
-        at.run()  # the reference is read (understanding's suggestions): not part of the query's time
-        at.text_input(key="explore_text").input(EXPLORE_TEXT)
-        at.button(key="explore_search").click()
-
-    timed_runs(at, query, 2)  # warm: models, the first queries
-    return timed_runs(at, query, n)
+    times: dict[str, list[float]] = {grid: [] for grid in grids}
+    try:
+        for i in range(n + 2):  # 2 warm: models, the first queries
+            for grid, at in apps.items():
+                ui_results.result_grid = functions[grid]
+                at.text_input(key="explore_item").input(item_ids[i % len(item_ids)])
+                at.run()  # the reference is read (understanding's suggestions): not part of the query's time
+                at.text_input(key="explore_text").input(EXPLORE_TEXT)
+                at.button(key="explore_search").click()
+                timed = timed_runs(at, lambda _: None, 1)
+                if i >= 2:
+                    times[grid] += timed
+    finally:
+        ui_results.result_grid = current
+    return times
 
 
 def bench_pipeline(home: Path, n: int, item_ids: list[str]) -> list[float]:
@@ -156,7 +204,7 @@ def bench_pipeline(home: Path, n: int, item_ids: list[str]) -> list[float]:
     return times
 
 
-def measure(home: Path, n: int) -> dict:
+def measure(home: Path, n: int, grids: tuple[str, ...] = ("now",)) -> dict:
     """Label and Explore timings over one workspace (WORKBENCH_HOME set to it; caches are per workspace root)."""
     from engine.pipeline.context import SearchContext
     from engine.workspace import Workspace
@@ -170,7 +218,8 @@ def measure(home: Path, n: int) -> dict:
     with open_store(home / "judgments.duckdb", read_only=True) as store:
         items = sorted(set(store.run_results_frame()["item_id"]))
     explore_items, pipeline_items = items[: n + 2], items[n + 2: 2 * n + 4]
-    return {"label": bench_label(n), "explore": bench_explore(n, explore_items),
+    explore = bench_explore(n, explore_items, grids)
+    return {"label": bench_label(n), **{f"explore_{grid}": times for grid, times in explore.items()},
             "pipeline": bench_pipeline(home, n, pipeline_items or explore_items), "items": len(context.items)}
 
 
@@ -179,6 +228,9 @@ def main(argv=None) -> int:
     parser.add_argument("--home", required=True, help="an indexed workspace with query sets, runs and a store")
     parser.add_argument("--items-home", default=None, help="a bigger workspace (lancedb + catalog) to measure too")
     parser.add_argument("--n", type=int, default=30, help="timed repetitions of each measurement")
+    parser.add_argument("--grid", choices=("now", "both"), default="now",
+                        help="Explore's result grid: the current one, or also the one before issue 17 part 4 "
+                             "(the same queries on each in turn)")
     args = parser.parse_args(argv)
 
     folder = Path(tempfile.mkdtemp(prefix="bench_app_speed_"))
@@ -196,15 +248,18 @@ def main(argv=None) -> int:
         floor50, floor95 = percentiles(trivial)
         rows = [("trivial page (floor)", "-", floor50, floor95)]
         aims = []
-        names = {"label": "label → next task", "explore": f"Explore query rendered (k={EXPLORE_K})",
+        grids = ("before", "now") if args.grid == "both" else ("now",)
+        names = {"label": "label → next task",
+                 **{f"explore_{grid}": f"Explore query rendered (k={EXPLORE_K})"
+                    + (f", grid {grid}" if len(grids) > 1 else "") for grid in grids},
                  "pipeline": f"the same query's search alone (k={EXPLORE_K})"}
         for home in homes:
-            found = measure(home, args.n)
+            found = measure(home, args.n, grids)
             measured = {what: percentiles(found[what]) for what in names}
             for what, (p50, p95) in measured.items():
                 rows.append((names[what], f"{found['items']:,}", p50, p95))
             label95 = measured["label"][1]
-            ratio = measured["explore"][0] / measured["pipeline"][0]
+            ratio = measured["explore_now"][0] / measured["pipeline"][0]
             aims.append(f"aim label → next task p95 at {found['items']:,} items: {label95:.1f} ms (aim <= "
                         f"{AIM_LABEL_P95_MS:g} ms) {'met' if label95 <= AIM_LABEL_P95_MS else 'NOT met'}")
             aims.append(f"aim Explore rendered / search alone, p50 at {found['items']:,} items: {ratio:.2f}x (aim <= "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection, Sequence
+from pathlib import Path
 
 import streamlit as st
 
@@ -111,36 +113,76 @@ def sources_markdown(sources) -> str:
                        for s in sources)
 
 
+THUMBNAIL_PX = 320  # a grid column is ~250 CSS px wide at 5 columns; larger catalog images are scaled down to this
+
+
+def thumbnail_bytes(path: Path, max_px: int = THUMBNAIL_PX) -> bytes:
+    """An image file as JPEG bytes no larger than max_px a side (a JPEG that already fits is returned as it is)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        if image.format == "JPEG" and max(image.size) <= max_px:
+            return path.read_bytes()
+        image = image.convert("RGB")
+        image.thumbnail((max_px, max_px))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=90)
+        return out.getvalue()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _thumbnail(path: str) -> bytes:
+    # cache_resource: the bytes are shared, not copied per rerun; catalog image files are content-addressed
+    return thumbnail_bytes(Path(path))
+
+
+def result_markdown(result, item: dict, highlight: Collection[str] = ()) -> str:
+    """What a grid shows under a result's image, as one Markdown element: rank and id, catalog chips, readings,
+    CG badges (one element instead of four: each element costs the server and the browser)."""
+    shared = f" {SHARED_BADGE}" if result.item_id in highlight else ""
+    return "  \n".join((f"**#{result.rank}** `{result.item_id}`{shared}",
+                        catalog_chips(item.get("attributes") or {}),
+                        reading_chips(result),
+                        cg_badges(result.sources) + (" :violet-badge[filled]" if result.filled else "")))
+
+
+def rank_line(result) -> str:
+    """Where a result stands: its rank after reranking, before reranking, and its best rank in any CG call."""
+    before = "?" if result.rank_before is None else result.rank_before
+    return (f"rank {result.rank} after reranking · rank {before} before reranking · "
+            f"best CG rank {best_source_rank(result.sources)}")
+
+
+def score_markdown(result, rerank) -> str:
+    """A result's Score expander as one Markdown element: the score's terms (or why there are none), then in grey its
+    ranks and the CG calls that retrieved it."""
+    from engine.external import has_breakdown
+
+    if rerank is not None and has_breakdown(result):
+        score = breakdown_markdown(result, rerank.weights)
+    else:
+        score = NO_BREAKDOWN_NOTE + f"  \nscore **{_num(result.score)}**"
+    where = [rank_line(result), "Retrieved by:", *sources_markdown(result.sources).split("  \n")]
+    return "  \n".join((score, *(f":gray[{line}]" for line in where)))  # grey, as the captions they replace
+
+
 def result_grid(response, workspace, items: dict, *, key: str, columns: int = 5, highlight: Collection[str] = (),
                 blind: bool = False) -> None:
     """The results as an image grid (items: the SearchContext's item rows). blind: images only (no rank,
-    score, config, sources or attributes)."""
-    from engine.external import has_breakdown
-
+    score, config, sources or attributes). Per result: a cached thumbnail, one Markdown element, a Score expander."""
     results = list(response.results)
     rerank = getattr(response.config, "rerank", None)  # an external config has no reranker, so no weights
     for start in range(0, len(results), columns):
         for column, result in zip(st.columns(columns), results[start:start + columns]):
             with column:
-                path = items.get(result.item_id, {}).get("image_path")
-                if path:
-                    st.image(str(workspace.root / path), width="stretch")
+                item = items.get(result.item_id, {})
+                if path := item.get("image_path"):
+                    st.image(_thumbnail(str(workspace.root / path)), width="stretch", output_format="JPEG")
                 if blind:
                     continue
-                shared = f" {SHARED_BADGE}" if result.item_id in highlight else ""
-                st.markdown(f"**#{result.rank}** `{result.item_id}`{shared}")
-                st.markdown(catalog_chips(items.get(result.item_id, {}).get("attributes") or {}), help=CHIPS_HELP)
-                st.markdown(reading_chips(result))
-                st.markdown(cg_badges(result.sources) + (" :violet-badge[filled]" if result.filled else ""))
+                st.markdown(result_markdown(result, item, highlight), help=CHIPS_HELP)
                 with st.expander("Score"):
-                    before = "?" if result.rank_before is None else result.rank_before
-                    st.caption(f"rank {result.rank} after reranking · rank {before} before reranking · "
-                               f"best CG rank {best_source_rank(result.sources)}", help=RANK_BEFORE_HELP)
-                    if rerank is not None and has_breakdown(result):
-                        st.markdown(breakdown_markdown(result, rerank.weights))
-                    else:
-                        st.markdown(NO_BREAKDOWN_NOTE + f"  \nscore **{_num(result.score)}**")
-                    st.caption("Retrieved by:  \n" + sources_markdown(result.sources))
+                    st.markdown(score_markdown(result, rerank), help=RANK_BEFORE_HELP)
 
 
 def understood_caption(response) -> str:

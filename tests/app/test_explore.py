@@ -34,6 +34,8 @@ def product_id(workspace: Workspace) -> str:
 
 
 def test_a_pivot_suggestion_runs_and_shows_results_with_breakdowns(monkeypatch, explore_workspace):
+    from workbench.ui_results import sources_markdown
+
     at = page("explore.py", monkeypatch, explore_workspace.root).run()
     assert not at.exception and at.title[0].value == "Explore"
     reference = product_id(explore_workspace)
@@ -55,9 +57,14 @@ def test_a_pivot_suggestion_runs_and_shows_results_with_breakdowns(monkeypatch, 
     assert any(":blue-badge[" in v for v in shown)  # CG badges
     assert len([e for e in at.expander if e.label == "Score"]) == K
     response = at.session_state["explore_response"]
-    captions = [c.value for c in at.caption if "before reranking" in c.value]
-    assert captions == [f"rank {r.rank} after reranking · rank {r.rank_before} before reranking · "
-                        f"best CG rank {min(s.rank for s in r.sources)}" for r in response.results]
+    scores = [m.value.split("  \n") for m in at.markdown if "before reranking" in m.value]  # one element a Score
+    rank_lines = [f"rank {r.rank} after reranking · rank {r.rank_before} before reranking · "
+                  f"best CG rank {min(s.rank for s in r.sources)}" for r in response.results]
+    for lines, r, rank_line in zip(scores, response.results, rank_lines, strict=True):
+        # the score's seven terms, then its ranks, then the CG calls that found it
+        assert lines[0].startswith("w1 × image_sim: ") and lines[6].startswith("= score: ")
+        assert lines[7:] == [f":gray[{line}]" for line in (rank_line, "Retrieved by:",
+                                                            *sources_markdown(r.sources).split("  \n"))]
 
 
 def test_a_query_sent_to_a_new_query_set_is_stored_once(monkeypatch, explore_workspace):
@@ -180,8 +187,9 @@ def test_results_show_catalog_and_read_chips_and_go_with_a_new_reference(monkeyp
     at.number_input(key="explore_k").set_value(K).run()
     at.button(key="explore_search").click().run()
     shown = [m.value for m in at.markdown]
-    assert len([v for v in shown if v.startswith("Catalog ")]) == K
-    assert len([v for v in shown if v.startswith("Read ")]) == K
+    lines = [v.split("  \n") for v in shown if v.startswith("**#")]  # one Markdown element a result
+    assert len([line for line in lines if line[1].startswith("Catalog ")]) == K
+    assert len([line for line in lines if line[2].startswith("Read ")]) == K
     assert not at.info  # the inputs are those searched
     at.text_input(key="explore_text").input("in blue").run()
     assert "press Search" in at.info[0].value  # changed text: the results are marked as the old query's
