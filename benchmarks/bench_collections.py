@@ -15,7 +15,8 @@ The seed's baseline is graded beside them: collections built the old, query-driv
 attribute set that the search log's queries ask for (a category plus at least one other attribute, as
 demand.py parses them), its feed the `text` CG's top 10 for the most frequent query of that set. One
 table then shows each method's topic count and Precision@10 overall and per family, beside the seed's
-0.84 -> 0.96 and its 4x topic count. `--home100k` (an indexed 100,000-item workspace) also times the
+0.84 -> 0.96 and its 4x topic count. `--sweep` adds rows for the tagger's attributes under other settings
+(feed items must carry every attribute of the topic, each at least that confident). `--home100k` (an indexed 100,000-item workspace) also times the
 baseline's feeds at that scale, beside the feed SQL on the replicated attributes.
 """
 
@@ -59,13 +60,16 @@ def truth_table(catalog: Path) -> dict[str, dict[str, str]]:
     return {r["item_id"]: {f: r[f] for f in families if r[f] is not None} for r in rows}
 
 
-def vlm_attributes(catalog: Path) -> list[ItemAttribute]:
-    """Raw VLM key-value output, each value read through the query lexicon (values it does not know dropped)."""
+def vlm_attributes(catalog: Path, scenes: set[str] = frozenset()) -> list[ItemAttribute]:
+    """Raw VLM key-value output, each value read through the query lexicon (values it does not know dropped);
+    `scenes` left out."""
     from engine.query.lexicon import lexicon_for
 
     lexicon, out = lexicon_for(VOCAB), []
     for line in (catalog / "vlm_attributes.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
+        if row["item_id"] in scenes:
+            continue
         for pair in row.get("attributes", []):
             entry = lexicon.lookup(str(pair.get("value", "")))
             if entry is not None and entry.kind == "value":
@@ -93,8 +97,19 @@ def precision(topics, feeds, truth, depth: int | None = None) -> tuple[float, di
 SEED_BASELINE_P10, SEED_PINLANDING_P10, SEED_TOPIC_RATIO = 0.84, 0.96, 4.0  # PinLanding: query-driven -> content-first
 
 
+def scene_ids(workspace: Workspace) -> set[str]:
+    """Items of kind "scene" (outfit photos): collections leave them out (engine/collections/sources.py)."""
+    from engine.index.store import open_items_table, read_columns
+
+    table = open_items_table(workspace)
+    if "kind" not in table.schema.names:
+        return set()
+    return {r["item_id"] for r in read_columns(table, ["item_id", "kind"]).to_pylist() if r["kind"] == "scene"}
+
+
 def column_attributes(workspace: Workspace, column: str) -> list[ItemAttribute]:
-    """Item attributes of one column: `attributes` (truth, a JSON object) or `tagged_attributes` (the tagger's)."""
+    """Product attributes of one column: `attributes` (truth, a JSON object) or `tagged_attributes` (the
+    tagger's); scene photos left out, as the build does."""
     from engine.collections.sources import _rows_from_tagged, _rows_from_truth
     from engine.index.store import open_items_table, read_columns
 
@@ -102,7 +117,9 @@ def column_attributes(workspace: Workspace, column: str) -> list[ItemAttribute]:
     if column not in table.schema.names:
         return []
     parse = _rows_from_tagged if column == "tagged_attributes" else _rows_from_truth
-    return [a for r in read_columns(table, ["item_id", column]).to_pylist() for a in parse(r["item_id"], r[column])]
+    scenes = scene_ids(workspace)
+    return [a for r in read_columns(table, ["item_id", column]).to_pylist() if r["item_id"] not in scenes
+            for a in parse(r["item_id"], r[column])]
 
 
 def baseline_queries(queries: list[str], max_attributes: int) -> dict[frozenset, tuple[str, int]]:
@@ -124,8 +141,9 @@ def baseline_queries(queries: list[str], max_attributes: int) -> dict[frozenset,
     return best
 
 
-def text_cg_feeds(context, topics, k: int = 10, chunk: int = 512):
-    """Feeds of the query-driven baseline: the `text` CG's top k for each topic's query.
+def text_cg_feeds(context, topics, k: int = 10, chunk: int = 512, skip: set[str] = frozenset()):
+    """Feeds of the query-driven baseline: the `text` CG's top k for each topic's query (items in `skip`, the
+    scene photos, passed over as the content-first feeds leave them out).
 
     The queries' MiniLM vectors are computed in batches first and put in the context's vector cache
     (one query at a time costs about 100x more per query on a busy CPU); the CG then finds them there.
@@ -147,8 +165,8 @@ def text_cg_feeds(context, topics, k: int = 10, chunk: int = 512):
         for text, vector in zip(texts, context.text_encoder.encode(texts)):
             context._remember(("text", "minilm", text), vector)  # what cached_text_vector stores
         for t, u in zip(part, understood):
-            feeds += [SimpleNamespace(topic_id=t.topic_id, rank=r, item_id=item)
-                      for r, (item, _) in enumerate(cg.run(context, u, params, k), 1)]
+            kept = [item for item, _ in cg.run(context, u, params, k + 3 * k * bool(skip)) if item not in skip][:k]
+            feeds += [SimpleNamespace(topic_id=t.topic_id, rank=r, item_id=item) for r, item in enumerate(kept, 1)]
     return feeds
 
 
@@ -163,7 +181,7 @@ def grade_baseline(workspace: Workspace, queries: list[str], settings, truth, ho
               for n, (s, (q, _)) in enumerate(sorted(sets.items(), key=lambda kv: (-kv[1][1], kv[1][0])))]
     context = SearchContext.open(workspace)
     text_cg_feeds(SearchContext.open(workspace, context.clip, context.text_encoder), topics[:5])  # warm up
-    feeds, seconds = timed(text_cg_feeds, context, topics)
+    feeds, seconds = timed(text_cg_feeds, context, topics, skip=scene_ids(workspace))
     p10, per_family = precision(topics, feeds, truth, 10)
     big_s = None
     if home100k is not None:
@@ -228,6 +246,13 @@ def main(argv=None) -> int:
     parser.add_argument("--summary", type=Path, default=Path("/tmp/collections_bench.md"))
     parser.add_argument("--scale", type=int, default=100_000, help="items to replicate the catalog to for SQL timing")
     parser.add_argument("--min-support", type=int, default=CollectionSettings().min_support)
+    parser.add_argument("--min-confidence", type=float, default=CollectionSettings().min_confidence,
+                        help="item attributes below this confidence are ignored (topics' support and feeds)")
+    parser.add_argument("--min-overlap", type=int, default=CollectionSettings().min_overlap,
+                        help="attributes of a topic a feed item must share (max-attributes: all of them)")
+    parser.add_argument("--sweep", default="",
+                        help="MIN_SUPPORT:MIN_CONFIDENCE,... settings to grade the tagger's source with (all "
+                             "attributes required), e.g. 10:0,3:0.85,2:0.9: topics against P@10 per family")
     parser.add_argument("--home100k", type=Path, default=None,
                         help="an indexed 100,000-item workspace (e.g. /tmp/ws100k) to time the baseline's feeds at scale")
     args = parser.parse_args(argv)
@@ -236,7 +261,8 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True)
     shutil.copytree(args.home / "lancedb", args.out / "lancedb")
     workspace = Workspace(args.out)
-    settings = CollectionSettings(min_support=args.min_support)
+    settings = CollectionSettings(min_support=args.min_support, min_confidence=args.min_confidence,
+                                  min_overlap=args.min_overlap)
     global VOCAB
     VOCAB = load_workspace_vocabulary(args.home)
     if VOCAB.is_empty():
@@ -252,17 +278,30 @@ def main(argv=None) -> int:
              "precision | P@10 | precision, all attrs required |", "|---|---|---|---|---|---|---|---|---|"]
     truth_attributes = column_attributes(workspace, "attributes")
     topics, truth_result = grade("index `attributes` (truth)", truth_attributes, targets, settings, truth, lines)
-    vlm_topics, vlm_result = grade("raw VLM via lexicon", vlm_attributes(args.catalog), targets, settings, truth, lines)
+    vlm_topics, vlm_result = grade("raw VLM via lexicon", vlm_attributes(args.catalog, scene_ids(workspace)), targets, settings, truth, lines)
     results = [truth_result, vlm_result]
     tagged = column_attributes(workspace, "tagged_attributes")
     if tagged:
         results.append(grade("tagger `tagged_attributes`", tagged, targets, settings, truth, lines)[1])
+    sweep = []
+    for spec in filter(None, args.sweep.split(",")):
+        support, confidence = spec.split(":")
+        strict = CollectionSettings(min_support=int(support), min_confidence=float(confidence),
+                                    min_overlap=settings.max_attributes)
+        swept = propose_topics(tagged, VOCAB, strict, targets)
+        swept_feeds = build_feeds_sql(swept, tagged, VOCAB.product_type, strict)
+        p10, per_family = precision(swept, swept_feeds, truth, 10)
+        sweep.append({"method": f"tagger, min_support {support}, min_confidence {confidence}, all attributes",
+                      "topics": len(swept), "p10": p10, "per_family": per_family,
+                      "mean_feed": round(len(swept_feeds) / max(len(swept), 1), 1)})
+        print(json.dumps(sweep[-1]), flush=True)
     base_topics, base_p10, base_family, base_s, base_big_s = grade_baseline(workspace, queries, settings, truth,
                                                                             args.home100k)
     rows = [{"method": "baseline: `text` CG top 10 per search-log query set", "topics": len(base_topics),
              "p10": base_p10, "per_family": base_family}]
     rows += [{"method": f"topics + feed SQL, {r['source']}", "topics": r["topics"], "p10": r["precision@10"],
               "per_family": r["precision@10_per_family"]} for r in results]
+    rows += sweep
     print(json.dumps({"baseline_topics": len(base_topics), "baseline_p10": round(base_p10, 3),
                       "baseline_p10_per_family": base_family, "baseline_feeds_s": round(base_s, 3),
                       "baseline_feeds_100k_s": None if base_big_s is None else round(base_big_s, 3)}))

@@ -1,7 +1,9 @@
 """Measure vocabulary curation on a sample catalog: distinct values per stage, surface forms per canonical
 value, and the precision of curated attributes against the catalog's ground truth.
 
-    python benchmarks/bench_curation.py --catalog /tmp/s3000 [--threshold 0.2] [--min-support N]
+    python benchmarks/bench_curation.py --catalog /tmp/s3000 [--threshold 0.2] [--min-support N] [--no-texts] [--no-profile]
+
+Curates as `workbench attributes run` does, with the items' titles, descriptions and tags as texts.
 
 Precision per family: the share of curated (item, family, value) attributes of product items whose value
 names the item's true value. A canonical surface form counts as naming the true value when it is one of
@@ -38,10 +40,20 @@ def main(argv=None) -> int:
     parser.add_argument("--catalog", type=Path, required=True, help="sample folder with items.parquet, vlm_attributes.jsonl")
     parser.add_argument("--threshold", type=float, default=CurationSettings().threshold)
     parser.add_argument("--min-support", type=int, default=None)
+    parser.add_argument("--no-texts", action="store_true",
+                        help="curate without the items' texts (no text, profile or text-spelling stages)")
+    parser.add_argument("--no-profile", action="store_true", help="turn off the text-profile stage (synonyms)")
     args = parser.parse_args(argv)
     extractor = get_extractor("jsonl", path=args.catalog / "vlm_attributes.jsonl")
     raw = list(extractor.extract())
-    vocabulary = curate(raw, load_text_encoder().encode, CurationSettings(args.min_support, threshold=args.threshold))
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(args.catalog / "items.parquet", columns=["item_id", "title", "description", "tags"]).to_pylist()
+    texts = None if args.no_texts else {  # as `workbench attributes run` passes them: title, description, tags
+        r["item_id"]: " ".join([r["title"] or "", r["description"] or "", *(r["tags"] or [])]) for r in rows}
+    settings = CurationSettings(args.min_support, threshold=args.threshold,
+                                profile_similarity=0.0 if args.no_profile else CurationSettings().profile_similarity)
+    vocabulary = curate(raw, load_text_encoder().encode, settings, texts=texts)
     curated = curated_attributes(raw, vocabulary)
     print(f"raw: {extractor.report.items} items, {extractor.report.pairs} pairs, "
           f"{len({(a.key, a.value) for a in raw})} distinct (key, value), {extractor.report.malformed} malformed")
@@ -59,7 +71,7 @@ def main(argv=None) -> int:
 
     print("learned families: " + "; ".join(f"{f} <- {', '.join(k)}" for f, k in vocabulary.keys["families"].items()))
     for family in load_vocabulary().family_names:
-        counts = [vocabulary.stages[s].get(f"after.{family}", 0) for s in stages]
+        counts = [vocabulary.stages[s].get(f"after.{family}", "-") for s in stages]
         per_canonical = [len(v) for (f, _), v in forms.items() if f == family]
         graded = [(a, truth_table.at[a.item_id, family]) for a in curated
                   if a.family == family and a.item_id in truth_table.index]

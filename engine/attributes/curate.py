@@ -7,9 +7,12 @@ Stages, each recorded in CuratedVocabulary.stages as distinct values before and 
   frequency  drop values on fewer than `min_support` items;
   text       (when the items' texts are given) merge a value into a more frequent one that its items' own
              titles, descriptions and tags name instead (a VLM's "wicker" on items listed as "rattan");
-  clustering merge values whose MiniLM embeddings lie within a cosine distance threshold;
+  clustering merge values whose MiniLM embeddings lie within a cosine distance threshold (with texts, not two
+             values whose items' texts read unlike: see profile);
   cooccurrence merge a value into another that the extractor gives the same items under another key of the
              family ("room": "kitchen" with "suitable room": "cooking space");
+  profile    (with texts) merge a value into a more frequent one whose items' texts read alike: synonyms the
+             words do not show ("fall" / "autumn", "preppy" / "classic"; curate_profile.py);
   contained  merge a value into the one other value it holds as a phrase ("carrara marble" -> "marble").
   text_spellings (with texts) spellings of the surviving values that only the texts use ("terra cotta" for
              "terra-cotta") become surface forms (mapping entries under the empty key "").
@@ -34,6 +37,7 @@ from engine.attributes.curate_cluster import (
     text_spellings,
 )
 from engine.attributes.curate_keys import normalise_key, normalise_value
+from engine.attributes.curate_profile import merge_by_text_profile, profile_similarity, text_words
 from engine.attributes.learn_keys import KeyFamilies, KeySettings, learn_key_families
 from engine.attributes.records import CuratedVocabulary, ItemAttribute, RawAttribute
 
@@ -52,6 +56,8 @@ class CurationSettings:
     min_text_items: int = 3  # items that must name the other value (or carry it, for co-occurrence), at least
     cooccurrence_share: float = 0.25  # share of a value's items that the extractor also gives another value (0: off)
     contained: bool = False  # merge a value into the one other value it holds ("carrara marble" -> "marble")
+    profile_similarity: float = 0.8  # (with texts) reliability-corrected text-profile similarity that merges (0: off)
+    profile_cosine: float = 0.3  # ... and the plain cosine of the two values' text profiles it needs too
 
     def check(self) -> None:
         try:
@@ -62,6 +68,9 @@ class CurationSettings:
             raise CurationError(f"min_support must be a whole number of at least 1, got {self.min_support!r}")
         if not 0.0 <= self.text_share <= 1.0:
             raise CurationError(f"text_share must be in [0, 1], got {self.text_share!r}")
+        if self.profile_similarity < 0 or not -1.0 <= self.profile_cosine <= 1.0:
+            raise CurationError(f"profile_similarity must be >= 0 (0: off) and profile_cosine in [-1, 1], got "
+                                f"{self.profile_similarity!r} and {self.profile_cosine!r}; try 0.8 and 0.3")
         if not 0.0 <= self.min_share < 1.0:
             raise CurationError(f"min_share must be in [0, 1), got {self.min_share!r}")
         if not 0.0 <= self.threshold <= 2.0:
@@ -123,6 +132,27 @@ def _per_family(items: dict[tuple[str, str], set[str]], kernel) -> dict[tuple[st
     return merge
 
 
+def _profile_vetoed(merge: dict[Pair, Pair], items: dict[Pair, set[str]], words, settings: CurationSettings
+                    ) -> dict[Pair, Pair]:
+    """Embedding merges undone where the two values' items read unlike (text-profile similarity under half the
+    merging one): MiniLM puts "block color" (solid, in British usage) beside "color block"."""
+    out, similar = dict(merge), {}
+    for pair, target in merge.items():
+        if pair == target:
+            continue
+        texted = [sum(1 for i in items[p] if i in words) for p in (pair, target)]
+        if min(texted) < settings.min_text_items:
+            continue  # too few texts to contradict the embedding
+        family = pair[0]
+        if family not in similar:
+            values, _, similarity = profile_similarity({v: ids for (f, v), ids in items.items() if f == family}, words)
+            similar[family] = ({v: n for n, v in enumerate(values)}, similarity)
+        at, similarity = similar[family]
+        if similarity[at[pair[1]], at[target[1]]] < settings.profile_similarity / 2:
+            out[pair] = pair
+    return out
+
+
 def curate(raw: Iterable[RawAttribute], encode: Encode | None, settings: CurationSettings = CurationSettings(),
            texts: Mapping[str, str] | None = None) -> CuratedVocabulary:
     """The curated vocabulary of raw attributes; `encode` embeds values (None only with threshold 0); `texts`
@@ -166,7 +196,10 @@ def curate(raw: Iterable[RawAttribute], encode: Encode | None, settings: Curatio
             new.update({(family, v): (family, c) for v, c in merged.items()})
         step("text", new)
     if settings.threshold > 0:
-        step("clustering", _per_family(items, lambda s: merge_by_embedding(s, encode, settings.threshold)))
+        merge_ = _per_family(items, lambda s: merge_by_embedding(s, encode, settings.threshold))
+        if texts and settings.profile_similarity > 0:
+            merge_ = _profile_vetoed(merge_, items, text_words(texts), settings)
+        step("clustering", merge_)
     if settings.cooccurrence_share > 0:
         new = {}
         for family in sorted({f for f, _ in items}):
@@ -175,6 +208,17 @@ def curate(raw: Iterable[RawAttribute], encode: Encode | None, settings: Curatio
                                            settings.cooccurrence_share, settings.min_text_items)
             new.update({(family, v): (family, c) for v, c in merged.items()})
         step("cooccurrence", new)
+    if texts and settings.profile_similarity > 0:
+        words = text_words(texts)
+        lowered = {i: " ".join(unicodedata.normalize("NFC", t).lower().split()) for i, t in texts.items()}
+        new = {}
+        for family in sorted({f for f, _ in items}):
+            value_items = {v: ids for (f, v), ids in items.items() if f == family}
+            merged = merge_by_text_profile({v: len(ids) for v, ids in value_items.items()}, value_items, words,
+                                           settings.profile_similarity, settings.profile_cosine,
+                                           settings.min_text_items, lowered)
+            new.update({(family, v): (family, c) for v, c in merged.items()})
+        step("profile", new)
     if settings.contained:
         step("contained", _per_family(items, merge_contained_values))
     families: dict[str, list[str]] = {}

@@ -41,6 +41,7 @@ class BuildReport:
     settings: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
     folder: str = ""
+    scenes: int = 0  # scene photos among the items, left out of topics and feeds
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -48,7 +49,7 @@ class BuildReport:
     def summary(self) -> str:
         lines = [
             f"{self.topics} topics ({self.head} head, {self.tail} tail) from {self.items} items' "
-            f"'{self.source}' attributes",
+            f"'{self.source}' attributes" + (f" ({self.scenes} scene photos left out)" if self.scenes else ""),
             f"demand: {self.searches} searches from {self.search_log}" if self.search_log
             else "weighting: by supply (no search log: topics are ordered and split into head and tail by the "
                  "items carrying them); pass --search-log DIR to weigh them by searches",
@@ -89,7 +90,7 @@ def build_collections(workspace: Workspace, vocab: Vocabulary, settings: Collect
                          product_type=noun, vocabulary_hash=vocab.hash, topics=len(topics),
                          head=sum(t.tier == "head" for t in topics), tail=sum(t.tier == "tail" for t in topics),
                          feed_rows=len(feeds), empty_feeds=sum(t.topic_id not in fed for t in topics),
-                         settings=settings.text(),
+                         settings=settings.text(), scenes=loaded.scenes,
                          seconds={"read": round(read_s, 3), "topics": round(topics_s, 3), "feeds": round(feeds_s, 3)})
     manifest = {k: v for k, v in report.to_dict().items() if k != "folder"}
     report.folder = str(save_collections(workspace, topics, feeds, manifest))

@@ -80,9 +80,10 @@ def home_attribute_list() -> list[ItemAttribute]:
 
 
 def make_workspace(root: Path, column: str | None = "attributes", *, home: bool = False,
-                   vocabulary: bool = True) -> Workspace:
+                   vocabulary: bool = True, scenes: tuple[str, ...] = ()) -> Workspace:
     """A workspace whose items table holds ITEMS (HOME_ITEMS with home=True), with the given attribute column
-    ("attributes", "tagged_attributes" or None) and, unless vocabulary=False, the matching vocabulary.toml."""
+    ("attributes", "tagged_attributes" or None) and, unless vocabulary=False, the matching vocabulary.toml;
+    the items in `scenes` are of kind "scene", the others of no kind (products)."""
     import lancedb
     import pyarrow as pa
 
@@ -96,6 +97,7 @@ def make_workspace(root: Path, column: str | None = "attributes", *, home: bool 
     ids = sorted(items)
     columns = {f.name: pa.nulls(len(ids), f.type) for f in ITEMS_SCHEMA}
     columns["item_id"] = pa.array(ids, pa.string())
+    columns["kind"] = pa.array(["scene" if i in scenes else None for i in ids], pa.string())
     fields = list(ITEMS_SCHEMA)
     if column == "attributes":
         columns["attributes"] = pa.array([truth_json(i, items, families) for i in ids], pa.string())

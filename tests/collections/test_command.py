@@ -54,7 +54,7 @@ def test_list_json_follows_the_contract(built, capsys):
                         "items": ["i01", "i02", "i03", "i05"]}
     full = next(x for x in lines if x["title"] == "yellow summer party dress")
     assert full["attributes"] == {"category": "dress", "color": "yellow", "occasion": "party", "season": "summer"}
-    assert full["items"] == ["i01", "i02", "i10", "i03"]  # rank order: 4, 4, 3.6, then 3-point ties by id
+    assert full["items"] == ["i01", "i02", "i10"]  # every attribute required (the default): 4-point ties by id
     assert run(["collections", "list", "--home", str(workspace.root), "--json", "--limit", "2"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
 

@@ -33,26 +33,31 @@ def feeds(topics, settings, attributes=None, product_type="category"):
 def test_scores_are_confidence_sums_and_ties_break_by_item_id():
     # Shared attributes, category included: i01, i02 share all 4 (1+1+1+1); i10 all 4 with color at 0.6;
     # i03 (yellow, summer), i04 (summer, party), i05 (yellow, party) share 3; i12 shares only the category.
-    got = feeds([FULL], CollectionSettings(feed_size=50, min_overlap=1))[FULL.topic_id]
+    got = feeds([FULL], CollectionSettings(feed_size=50, min_overlap=1, min_confidence=0))[FULL.topic_id]
     assert got == [("i01", 4.0), ("i02", 4.0), ("i10", 3.6), ("i03", 3.0), ("i04", 3.0), ("i05", 3.0)]
-    got = feeds([YELLOW], CollectionSettings(min_overlap=1))[YELLOW.topic_id]
+    got = feeds([YELLOW], CollectionSettings(min_overlap=1, min_confidence=0))[YELLOW.topic_id]
     assert got == [("i01", 2.0), ("i02", 2.0), ("i03", 2.0), ("i05", 2.0), ("i10", 1.6)]
 
 
 def test_feed_size_keeps_the_top_n_per_topic():
-    got = feeds([FULL, YELLOW], CollectionSettings(feed_size=3))
+    got = feeds([FULL, YELLOW], CollectionSettings(feed_size=3, min_confidence=0))
     assert [i for i, _ in got[FULL.topic_id]] == ["i01", "i02", "i10"]
     assert [i for i, _ in got[YELLOW.topic_id]] == ["i01", "i02", "i03"]
-    ranks = [f.rank for f in build_feeds_sql([FULL], item_attribute_list(), "category", CollectionSettings(feed_size=3))]
+    ranks = [f.rank for f in build_feeds_sql([FULL], item_attribute_list(), "category", CollectionSettings(feed_size=3, min_confidence=0))]
     assert ranks == [1, 2, 3]
 
 
 def test_min_overlap_prunes_partial_matches_and_is_capped_at_the_topic_size():
-    assert [i for i, _ in feeds([FULL], CollectionSettings(min_overlap=3))[FULL.topic_id]] == ["i01", "i02", "i10"]
-    assert len(feeds([FULL], CollectionSettings(min_overlap=2))[FULL.topic_id]) == 6
+    assert [i for i, _ in feeds([FULL], CollectionSettings(min_overlap=3, min_confidence=0))[FULL.topic_id]] == ["i01", "i02", "i10"]
+    assert len(feeds([FULL], CollectionSettings(min_overlap=2, min_confidence=0))[FULL.topic_id]) == 6
     # a one-attribute topic needs its one attribute whatever min_overlap says
     assert [i for i, _ in feeds([BLUE_SHIRT], CollectionSettings(min_overlap=3))[BLUE_SHIRT.topic_id]] \
         == ["i07", "i08", "i09"]
+
+
+def test_by_default_a_feed_holds_the_items_carrying_every_attribute_confidently():
+    # i03-i05 miss one of FULL's attributes; i10's yellow is only 0.6 confident (the default floor is 0.85)
+    assert feeds([FULL], CollectionSettings())[FULL.topic_id] == [("i01", 4.0), ("i02", 4.0)]
 
 
 def test_category_partitioning_keeps_other_categories_out():
@@ -64,7 +69,7 @@ def test_category_partitioning_keeps_other_categories_out():
 
 def test_duplicate_attributes_count_once_at_their_highest_confidence():
     extra = [ItemAttribute("i10", "color", "yellow", 0.2), ItemAttribute("i10", "color", "yellow", 0.8)]
-    got = feeds([YELLOW], CollectionSettings(), item_attribute_list() + extra)[YELLOW.topic_id]
+    got = feeds([YELLOW], CollectionSettings(min_confidence=0), item_attribute_list() + extra)[YELLOW.topic_id]
     assert got[-1] == ("i10", 1.8)
 
 

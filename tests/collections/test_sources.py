@@ -27,6 +27,14 @@ def test_the_tagged_column_wins_and_keeps_confidences(tmp_path):
     assert ("i10", "color", "yellow", 0.6) in key(loaded.attributes)
 
 
+def test_scene_photos_are_left_out(tmp_path):
+    loaded = item_attributes(make_workspace(tmp_path, "tagged_attributes", scenes=("i01", "i02")))
+    assert (loaded.items, loaded.scenes) == (12, 2)
+    assert key(loaded.attributes) == [k for k in key(item_attribute_list()) if k[0] not in ("i01", "i02")]
+    with pytest.raises(CollectionsError, match="12 of them scene photos"):
+        item_attributes(make_workspace(tmp_path / "all", "tagged_attributes", scenes=tuple(f"i{n:02d}" for n in range(1, 13))))
+
+
 def test_missing_table_and_missing_columns_name_the_command_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="workbench ingest"):
         item_attributes(Workspace(tmp_path / "empty"))

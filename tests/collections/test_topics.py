@@ -121,7 +121,7 @@ def test_tiers_head_is_the_shortest_prefix_reaching_the_share():
 
 def test_propose_topics_end_to_end_on_the_hand_made_catalog():
     targets = query_targets([q for q, n in QUERIES.items() for _ in range(n)], VOCAB)
-    topics = propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_support=3), targets)
+    topics = propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_confidence=0, min_support=3), targets)
     assert {t.attributes: t.support for t in topics} == EXPECTED_SUPPORTS
     first = topics[0]  # most demanded first
     assert (first.title, first.demand, first.exact_demand, first.tier) == ("yellow dress", 5, 3, "head")
@@ -131,14 +131,14 @@ def test_propose_topics_end_to_end_on_the_hand_made_catalog():
     assert all(t.judge_score is None for t in topics)
     assert [(t.demand, t.support) for t in topics] == sorted(((t.demand, t.support) for t in topics), reverse=True)
     # a higher minimum support keeps only the 5-item topics; max_attributes=1 keeps only pairs
-    assert {t.title for t in propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_support=5))} \
+    assert {t.title for t in propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_confidence=0, min_support=5))} \
         == {"yellow dress", "summer dress", "party dress"}
     assert all(len(t.attributes) == 2 for t in
-               propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_support=3, max_attributes=1)))
+               propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_confidence=0, min_support=3, max_attributes=1)))
 
 
 def test_without_a_search_log_topics_are_weighted_by_supply():
-    topics = propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_support=3, head_share=0.2))
+    topics = propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_confidence=0, min_support=3, head_share=0.2))
     assert len(topics) == 11 and {t.demand for t in topics} == {0}
     assert [t.support for t in topics] == sorted(EXPECTED_SUPPORTS.values(), reverse=True)
     # supply mass 3*5 + 3*4 + 5*3 = 42; 20% of it is 8.4: the first topic (0 before it) and the second
@@ -146,7 +146,7 @@ def test_without_a_search_log_topics_are_weighted_by_supply():
     fives = sorted(topic_id_of(k) for k, n in EXPECTED_SUPPORTS.items() if n == 5)
     assert {t.topic_id for t in topics if t.tier == "head"} == set(fives[:2])
     # an empty search log is still a log: weighted by (zero) demand, so nothing is head
-    empty = propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_support=3), query_targets([], VOCAB))
+    empty = propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_confidence=0, min_support=3), query_targets([], VOCAB))
     assert {t.tier for t in empty} == {"tail"}
 
 
@@ -169,13 +169,13 @@ def test_a_judge_filters_and_scores_topics():
         seen.append((dict(attributes), title))
         return 0.1 if "party" in title else 0.9
 
-    topics = propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_support=3), judge=judge)
+    topics = propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_confidence=0, min_support=3), judge=judge)
     assert len(seen) == 11 and ({"category": "dress", "color": "yellow"}, "yellow dress") in seen
     assert {t.title for t in topics} == {"yellow dress", "summer dress", "yellow summer dress", "blue shirt",
                                          "summer shirt", "casual shirt", "summer casual shirt"}
     assert {t.judge_score for t in topics} == {0.9}
     with pytest.raises(CollectionsError, match="number in 0..1"):
-        propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_support=3), judge=lambda a, t: 2.0)
+        propose_topics(item_attribute_list(), VOCAB, CollectionSettings(min_confidence=0, min_support=3), judge=lambda a, t: 2.0)
 
 
 def test_empty_input_gives_no_topics_and_bad_settings_are_named():
