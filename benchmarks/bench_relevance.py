@@ -7,6 +7,10 @@ the MiniLM cross-encoder teacher is fine-tuned on the training queries' judgment
 pairs, and the MLP student is distilled from it. Held-out queries' judgments grade both; the raters' own
 agreement (each judgment against the other raters' lower median) is the ceiling, and the teacher is the
 latency baseline the student's ratio is taken against, both measured in the same run.
+
+Last, the judge's trust figure as `workbench eval agreement --json` reports it: the student's QWK against the
+raters' aggregated (lower-median) label on the held-out queries' pairs judged by two raters or more, beside the
+raters' mean pairwise QWK on the same pairs, and the issue-18 aim (the judge at >= 0.9x the raters).
 """
 
 from __future__ import annotations
@@ -52,7 +56,23 @@ def main(argv=None) -> int:
     print(f"\nteacher latency over {lat['teacher_pairs']} pairs scaled to 1,000; student over {lat['student_pairs']} "
           f"candidates of one query (features from stored vectors + MLP). Accuracy/QWK against {m['raters']['n']} "
           "held-out judgments; raters = each judgment vs the other raters' lower median.")
+    judge = judge_entry(Workspace.resolve(args.home))
+    ratio = judge["kappa"] / judge["raters_kappa"] if judge["kappa"] is not None and judge["raters_kappa"] else None
+    print(f"\njudge (as `eval agreement`): {judge['n_units']} held-out pairs judged by >= 2 raters; kappa vs the "
+          f"raters' label {judge['kappa']:.3f}, raters' mean pairwise {judge['raters_kappa']:.3f}, ratio "
+          f"{ratio:.2f} (aim >= 0.90: {'met' if ratio is not None and ratio >= 0.9 else 'not met'})")
     return 0
+
+
+def judge_entry(workspace) -> dict:
+    """{"name", "n_units", "kappa", "raters_kappa"} of the workspace's new student, as `eval agreement` lists it."""
+    from engine.models.relevance.agreement import student_predictor
+    from engine.models.relevance.judge_agreement import relevance_judge_entry
+    from labels import open_store
+
+    with open_store(workspace.judgments_path, read_only=True) as store:
+        judgments = store.judgments_frame(mode="graded")
+        return relevance_judge_entry(workspace, judgments, student_predictor(workspace, store))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Save and load the student: weights (safetensors) and metadata beside them, with the catalog's data hash.
 
 The features read the index's stored vectors by item id, so a student is only meaningful over the catalog it
-was trained on: loading refuses a checkpoint whose recorded hash of the catalog's item ids differs.
+was trained on: loading refuses a checkpoint whose recorded hash of the catalog's item ids differs. It also
+refuses one made for another feature layout (features.FEATURE_VERSION; metadata without the field predates
+versions and counts as layout 1).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from engine.models.checkpoint_files import catalog_hash, meta_path, read_checked_meta, write_weights
 from engine.models.errors import CheckpointError, ModelMismatchError
+from engine.models.relevance.features import FEATURE_VERSION, feature_count
 from engine.models.relevance.student import Student
 
 STUDENT_NAME = "relevance-student.safetensors"
@@ -32,6 +35,7 @@ class StudentMeta:
     metrics: dict
     checkpoint_sha256: str = ""
     vocabulary_hash: str = ""  # of the workspace vocabulary the attribute features read ("": not recorded)
+    feature_version: int = FEATURE_VERSION  # the pair_features layout it was trained on
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
 
     def to_json(self) -> str:
@@ -56,12 +60,23 @@ def save_student(student: Student, path: Path, meta: StudentMeta) -> StudentMeta
     return meta
 
 
+def _recorded_meta(**record) -> StudentMeta:
+    """StudentMeta of stored metadata; one written before layouts were versioned was layout 1."""
+    record.setdefault("feature_version", 1)
+    return StudentMeta(**record)
+
+
 def load_student(path: Path, *, data_hash: str | None = None) -> tuple[Student, StudentMeta]:
     """(student, metadata); refuses a damaged file or one trained on another catalog (data_hash given)."""
     from safetensors.numpy import load_file
 
     path = Path(path)
-    meta = read_checked_meta(path, StudentMeta, what="relevance student checkpoint", remake=REMAKE)
+    meta = read_checked_meta(path, _recorded_meta, what="relevance student checkpoint", remake=REMAKE)
+    if meta.feature_version != FEATURE_VERSION or meta.feature_dim != feature_count():
+        raise ModelMismatchError(
+            f"relevance student {path} was trained on feature layout {meta.feature_version} ({meta.feature_dim} "
+            f"features); this version computes layout {FEATURE_VERSION} ({feature_count()} features), so it cannot "
+            f"score with it; {REMAKE}")
     if data_hash is not None and data_hash != meta.data_hash:
         raise ModelMismatchError(
             f"relevance student {path} was trained on another catalog (item-id hash {meta.data_hash[:12]}… vs this "

@@ -1,4 +1,8 @@
-"""`workbench train relevance`: teacher on judgments, pseudo-labels on unjudged pairs, distilled student, evaluation.
+"""`workbench train relevance`: teacher on judgments, pseudo-labels on unjudged pairs, student, evaluation.
+
+The student learns the judged pairs from the raters' own label shares (RelevanceSettings.teacher_weight blends
+the teacher in) and the pseudo-labelled pairs from the teacher: its match features carry what the raters grade
+by, which the text-only teacher cannot see (docs/search_quality.md).
 
 Pseudo-label candidates for the training queries: pooled or run pairs nobody judged, plus the `neighbours`
 nearest catalog images of the query's reference and of its text (what a CG would retrieve), since a fully
@@ -20,7 +24,7 @@ from engine.models.relevance.checkpoint import (StudentMeta, catalog_hash, save_
                                                 workspace_teacher)
 from engine.models.relevance.evaluate import against_raters, latency_per_1000, rater_ceiling
 from engine.models.relevance.examples import GRADES, MIN_JUDGMENTS, build_examples, select_source
-from engine.models.relevance.features import context_features, query_side, query_text
+from engine.models.relevance.features import FEATURE_VERSION, context_features, query_side, query_text
 from engine.models.relevance.pseudo_label import confident_labels, unjudged_pairs
 from engine.models.relevance.student import StudentSettings, train_student
 from engine.models.relevance.teacher import TeacherSettings, train_teacher
@@ -34,6 +38,11 @@ class RelevanceSettings:
     source: str = "all"  # judgments to learn from: human, simulated or all
     pseudo_threshold: float = 0.6  # keep an unjudged pair when the teacher's max class probability is >= this
     neighbours: int = 5  # nearest catalog items per training query (by reference image and by text) to pseudo-label
+    # The student's target on a judged pair: (1 - teacher_weight) * the raters' label shares + teacher_weight * the
+    # teacher's probabilities. 0 (the raters alone): the text-only teacher agreed with held-out raters at QWK ~0 on
+    # the demo, and distilling it capped the student there (docs/search_quality.md)
+    teacher_weight: float = 0.0
+    pseudo_weight: float = 1.0  # weight of a pseudo-labelled pair in the student's loss (a judged pair weighs 1)
     held_out_fraction: float = 0.2  # share of queries held out for evaluation
     min_judgments: int = MIN_JUDGMENTS
     seed: int = 0
@@ -167,10 +176,14 @@ def train_relevance(workspace, open_store, settings: RelevanceSettings = Relevan
     say(f"distilling the student on {len(train) + len(kept)} pairs ({len(kept)} pseudo-labelled)")
     start = time.perf_counter()
     student_rows = pd.concat([train.frame[["query_id", "item_id"]], pseudo.iloc[kept]], ignore_index=True)
-    teacher_train = teacher.probabilities(train.frame["query_text"].tolist(), train.frame["item_text"].tolist())
-    targets = np.concatenate([teacher_train, pseudo_probs[kept]]).astype(np.float32)
+    judged_targets = train.distribution
+    if settings.teacher_weight > 0:
+        teacher_train = teacher.probabilities(train.frame["query_text"].tolist(), train.frame["item_text"].tolist())
+        judged_targets = (1 - settings.teacher_weight) * judged_targets + settings.teacher_weight * teacher_train
+    targets = np.concatenate([judged_targets, pseudo_probs[kept]]).astype(np.float32)
+    weights = np.concatenate([np.ones(len(train)), np.full(len(kept), settings.pseudo_weight)]).astype(np.float32)
     features = features_for(context, understood, student_rows)
-    student = train_student(features, targets, settings.student)
+    student = train_student(features, targets, settings.student, weights=weights)
     student_seconds = time.perf_counter() - start
 
     say("evaluating teacher and student on the held-out queries")
@@ -194,7 +207,8 @@ def train_relevance(workspace, open_store, settings: RelevanceSettings = Relevan
         sort_keys=True) + "\n")
     student_path = workspace_student(workspace)
     save_student(student, student_path, StudentMeta(
-        feature_dim=features.shape[1], hidden=settings.student.hidden, data_hash=catalog_hash(context.items),
+        feature_dim=features.shape[1], feature_version=FEATURE_VERSION, hidden=settings.student.hidden,
+        data_hash=catalog_hash(context.items),
         text_model=context.text_encoder.identity.key(), clip_model=context.clip.identity.key(),
         source=settings.source, settings=settings.to_dict(), metrics=metrics,
         vocabulary_hash=context.vocabulary.hash))
