@@ -17,7 +17,7 @@ from engine.models.minilm import minilm_path
 SAMPLE_MODEL_NAME = "workbench-sample"
 CONFIG_DIR = Path(__file__).parent / "configs"
 TRUNKS = ("efficientnet_lite0", "regnetx_002")
-DEFAULT_TRUNK = "regnetx_002"
+DEFAULT_TRUNK = "efficientnet_lite0"
 # The committed checkpoint (trainable weights only: the text transformer and a pretrained trunk come from packages).
 COMMITTED_CHECKPOINT = Path(__file__).parents[2] / "sample_data" / "model" / "workbench-sample.safetensors"
 REMAKE_COMMAND = (

@@ -69,8 +69,14 @@ def build(root, clip, text) -> tuple[Workspace, dict]:
 
 
 def train(workspace, truth, text):
-    """Train and save the tiny tagger on every true pair (held out: 25%, at least one item by construction)."""
+    """Train and save the tiny tagger on every true pair (held out: 25%, at least one item by construction).
+
+    Category is the world's product type, always tagged with its top value, as a workspace vocabulary's is.
+    """
+    from dataclasses import replace
+
     from engine.attributes.tagger_run import train_tagger
 
     positives = [ItemAttribute(i, f, v, 1.0) for i, t in sorted(truth.items()) for f, v in sorted(t.items())]
-    return train_tagger(workspace, vocabulary(), positives, settings=SMALL, text_encoder=text)[0]
+    settings = replace(SMALL, always_top_families=("category",))
+    return train_tagger(workspace, vocabulary(), positives, settings=settings, text_encoder=text)[0]
