@@ -42,6 +42,9 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     folder: str = ""
     scenes: int = 0  # scene photos among the items, left out of topics and feeds
+    attributes: int = 0  # item attributes read (products only)
+    below_confidence: int = 0  # of those, below settings' min_confidence (ignored)
+    min_confidence: float = 0.0
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -59,6 +62,14 @@ class BuildReport:
             "time: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items()),
             f"written to {self.folder}",
         ]
+        if self.below_confidence:
+            lines.insert(1, f"{self.below_confidence} of {self.attributes} item attributes are below --min-confidence "
+                            f"{self.min_confidence:g} and were ignored")
+        if not self.topics and self.below_confidence:
+            lines.insert(2, "no topics: too few items carry a topic's attributes at that confidence; lower "
+                            "--min-confidence (0 keeps every attribute; the tagger's confidences are calibrated "
+                            "per attribute), lower --min-support or --min-overlap, or retrain the tagger on more "
+                            "items (`workbench attributes run`)")
         return "\n".join(lines)
 
 
@@ -90,7 +101,9 @@ def build_collections(workspace: Workspace, vocab: Vocabulary, settings: Collect
                          product_type=noun, vocabulary_hash=vocab.hash, topics=len(topics),
                          head=sum(t.tier == "head" for t in topics), tail=sum(t.tier == "tail" for t in topics),
                          feed_rows=len(feeds), empty_feeds=sum(t.topic_id not in fed for t in topics),
-                         settings=settings.text(), scenes=loaded.scenes,
+                         settings=settings.text(), scenes=loaded.scenes, attributes=len(loaded.attributes),
+                         below_confidence=sum(a.confidence < settings.min_confidence for a in loaded.attributes),
+                         min_confidence=settings.min_confidence,
                          seconds={"read": round(read_s, 3), "topics": round(topics_s, 3), "feeds": round(feeds_s, 3)})
     manifest = {k: v for k, v in report.to_dict().items() if k != "folder"}
     report.folder = str(save_collections(workspace, topics, feeds, manifest))
