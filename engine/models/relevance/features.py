@@ -48,7 +48,6 @@ SCALAR_FEATURES = ("cos_text", "cos_clip_text", "cos_text_image", "cos_reference
                    "kept_any", "kept_all", "type_and_aspect", "text_type", "text_aspect", "text_kept_total",
                    "text_kept_share", "text_kept_all", "text_kept_any")
 READ_THRESHOLD = 0.4  # as engine/query/understand.py: a reading below it is not searched for
-DEFAULT_PRODUCT_TYPE = "category"  # the sample vocabulary's product-type family, when no vocabulary is at hand
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class QuerySide:
     reference_attributes: Mapping[str, str]  # confident readings of the reference
     target_attributes: Mapping[str, str]  # what the query asks for (pivot) or describes (descriptor)
     mode: str = ""  # the understood intent: pivot, descriptor, image or text
-    product_type: str | None = DEFAULT_PRODUCT_TYPE  # the vocabulary's product-type family
+    product_type: str | None = None  # the vocabulary's product-type family (None: the catalog has none)
     visible_families: tuple[str, ...] | None = None  # families a rater sees in an image (None: every family)
     reference_text: Mapping[str, str] | None = None  # family -> the value the reference's own text names most
 
@@ -204,7 +203,7 @@ def query_text(understood) -> str:
 def _vocabulary_sides(context) -> tuple[str | None, tuple[str, ...] | None]:
     vocabulary = getattr(context, "vocabulary", None)
     if vocabulary is None or vocabulary.is_empty():
-        return DEFAULT_PRODUCT_TYPE, None
+        return None, None  # no vocabulary, no product type: the type columns stay 0
     return vocabulary.product_type, tuple(vocabulary.visible_families) or None
 
 
