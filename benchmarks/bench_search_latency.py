@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import sys
 import time
@@ -108,6 +109,42 @@ def time_config(context, config, queries, k: int, seed: int, matrices: dict[str,
         for stage in STAGES:
             out[stage].append(response.timings_ms[stage])
         out["floor"].append(floor_ms(matrices, vector_columns(config, q.query), config.fetch_k, rng))
+    return out
+
+
+def compare_torch_threads(context, configs, queries, k: int, settings: list[int]) -> list[str]:
+    """Every query under every torch thread setting of a search, the settings' order alternating query by query,
+    so that the machine's load falls on each alike; a markdown table of total ms per config and setting."""
+    import torch
+
+    import engine.pipeline.torch_threads as torch_threads
+    from engine.pipeline.search import search
+
+    for q in queries:  # warm-up pass
+        for config in configs:
+            search(context, q.query, config, k=k)
+    times = {(c.name, s): [] for c in configs for s in settings}
+    try:
+        for i, q in enumerate(queries):
+            for setting in (settings if i % 2 == 0 else settings[::-1]):
+                torch_threads.SEARCH_TORCH_THREADS = setting
+                for config in configs:
+                    for key in FRESH_QUERY_CACHES:
+                        context.cache.pop(key, None)
+                    times[(config.name, setting)].append(search(context, q.query, config, k=k).timings_ms["total"])
+    finally:
+        torch_threads.SEARCH_TORCH_THREADS = int(os.environ.get("WORKBENCH_SEARCH_TORCH_THREADS", "1"))
+    out = [f"{len(queries)} queries, each under every setting in turn (0: torch's own count, "
+           f"{torch.get_num_threads()} here)",
+           "| config | " + " | ".join(f"torch threads {s}: p50 / p95 ms" for s in settings) + " |",
+           "|---|" + "---:|" * len(settings)]
+    for config in configs:
+        out.append(f"| {config.name} | " + " | ".join("{:.1f} / {:.1f}".format(*percentiles(times[(config.name, s)]))
+                                                   for s in settings) + " |")
+    names = [c.name for c in configs]
+    if FULL in names and BASELINE in names:
+        out.append("full p50 / baseline p50: " + ", ".join(
+            f"{np.median(times[(FULL, s)]) / np.median(times[(BASELINE, s)]):.2f}x with {s}" for s in settings))
     return out
 
 
@@ -319,6 +356,9 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile each stage of the timed pass; print the top")
     parser.add_argument("--recall-queries", type=int, default=50,
                         help="ANN query vectors per indexed column checked against exact search (Recall@10)")
+    parser.add_argument("--torch-threads", default=None, metavar="A,B",
+                        help="instead of the stage table: each query under each of these search torch thread "
+                             "counts in turn (engine/pipeline/torch_threads.py; 0 = torch's own setting), p50/p95")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -342,8 +382,6 @@ def main(argv=None) -> int:
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    import os
-
     import torch
 
     from engine.features.item_attributes import reader_for
@@ -352,6 +390,11 @@ def main(argv=None) -> int:
     reader_for(context).read_items(list(context.items))  # as if a tagger column held every item's attributes
     print(f"read the attributes of {len(context.items):,} items in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
+    if args.torch_threads:
+        settings = [int(v) for v in args.torch_threads.split(",")]
+        for line in compare_torch_threads(context, configs, queries, args.k, settings):
+            print(line)
+        return 0
     matrices = floor_matrices(context)
     recorded = record_ann_queries(context, args.recall_queries)
     rows, profiles = [], {}

@@ -41,7 +41,14 @@ def submit(fn: Callable, *args) -> Future:
         except BaseException as error:  # re-raised by .result(), as from a thread
             future.set_exception(error)
         return future
-    return _executor().submit(fn, *args)
+    return _executor().submit(_in_search_threads, fn, *args)
+
+
+def _in_search_threads(fn: Callable, *args):
+    from engine.pipeline.torch_threads import search_threads
+
+    with search_threads():  # the helper thread's torch calls run with the search's thread count
+        return fn(*args)
 
 
 def run_all(jobs: Sequence[Callable[[], object]]) -> list:

@@ -19,6 +19,7 @@ from engine.pipeline.item_vectors import with_item_vectors
 from engine.pipeline.parallel import run_all, submit
 from engine.pipeline.query_vectors import query_texts
 from engine.pipeline.target_coverage import has_targets, postings_for
+from engine.pipeline.torch_threads import search_threads
 from engine.pipeline.understand import understand
 from engine.query.clean import clean_query
 from engine.records import Query, Result, UnderstoodQuery
@@ -61,6 +62,11 @@ def search(context, query: Query, config: PipelineConfig, k: int = 20) -> Search
 
         return http_search(context, query, config, k)
     check_k(k)
+    with search_threads():
+        return _search(context, query, config, k)
+
+
+def _search(context, query: Query, config: PipelineConfig, k: int) -> SearchResponse:
     t0 = time.perf_counter()
     cleaned = clean_query(query)  # every text reaches the models through engine.query.clean
     query = cleaned.query

@@ -16,6 +16,7 @@ from engine.generators.registry import get_generator
 from engine.pipeline.config import GeneratorCalls, PipelineConfig, load_config
 from engine.pipeline.query_vectors import query_texts
 from engine.pipeline.search import search
+from engine.pipeline.torch_threads import search_threads
 from engine.pipeline.understand import understand
 from engine.query.clean import clean_query
 from engine.records import Query
@@ -26,7 +27,13 @@ CONFIGS = ("full_standins", "baseline", "no_fill", "rrf", "no_early_fusion")
 
 
 def straightforward_search(context, query: Query, config, k: int):
-    """The oracle: the first, sequential pipeline (engine/pipeline/search.py before issue 17)."""
+    """The oracle: the first, sequential pipeline (engine/pipeline/search.py before issue 17), with torch's
+    thread count of a search (engine/pipeline/torch_threads.py: the count moves the last float bits)."""
+    with search_threads():
+        return _straightforward(context, query, config, k)
+
+
+def _straightforward(context, query: Query, config, k: int):
     query = clean_query(query).query
     understood = understand(context, query)
     calls = [(cg, params, get_generator(cg).run(context, understood, params, max(config.fetch_k, k)))
