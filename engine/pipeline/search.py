@@ -82,8 +82,12 @@ def _search(context, query: Query, config: PipelineConfig, k: int) -> SearchResp
     t4 = time.perf_counter()
     timings = {"understand": t1 - t0, "generate": t2 - t1, "features": t3 - t2, "rerank": t4 - t3, "total": t4 - t0}
     in_catalog = has_targets(postings_for(context), understood.target_attributes, exclude=[query.item_id])
+    notices = cleaned.notices
+    if k > len(context.items):
+        notices = (*notices, f"k = {k} asks for more results than the catalog's {len(context.items):,} items; "
+                             f"this answer has {len(results)}")
     return SearchResponse(understood, config, tuple(results), {s: round(v * 1000, 3) for s, v in timings.items()},
-                          len(candidates), target_in_catalog=in_catalog, notices=cleaned.notices)
+                          len(candidates), target_in_catalog=in_catalog, notices=notices)
 
 
 def generate(context, understood: UnderstoodQuery, config: PipelineConfig, width: int) -> list[Call]:

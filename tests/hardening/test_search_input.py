@@ -283,3 +283,58 @@ def test_search_saves_nothing(searched, tmp_path, capsys):
     queries.write_bytes(b"\n".join(line for _, line, _ in BAD_LINES))
     search(capsys, tmp_path, "--queries", queries)
     assert tree_fingerprint(tmp_path / "ws") == before
+
+
+def test_a_line_over_the_limit_is_an_error_for_that_line_and_never_read_whole(searched, tmp_path, capsys,
+                                                                               bad_input):
+    from workbench.commands.search import MAX_QUERY_LINE_BYTES
+
+    queries = tmp_path / "queries.jsonl"
+    huge = b'{"text": "' + b"red " * (MAX_QUERY_LINE_BYTES // 2) + b'"}'
+    queries.write_bytes(GOOD + b"\n" + huge + b"\n" + b'{"text": "blue shirt"}\n')
+    code, out, err = search(capsys, tmp_path, "--queries", queries)
+    rows = [json.loads(row) for row in out.splitlines()]
+    assert code == 3 and [r.get("line") for r in rows] == [None, 2, None]
+    assert rows[1]["error"] == (f"{queries} line 2: longer than {MAX_QUERY_LINE_BYTES:,} bytes; a query line is one "
+                                'small JSON object, e.g. {"text": "red dress"}')
+    assert [q.text for q in searched] == ["red dress", "blue shirt"]
+    bad_input("search --queries (a line)", "a line of 2 MiB", f"that line: {rows[1]['error']}; the other lines "
+              "searched, exit 3")
+
+
+def test_a_batch_of_100000_lines_streams_in_bounded_memory(monkeypatch, tmp_path, bad_input):
+    """Every line is searched and its result written before the next line is read: the reader's peak memory
+    stays far below the file's size (the old reader held the whole file and a list of its lines)."""
+    import contextlib
+    import tracemalloc
+
+    from engine.pipeline import context as context_module
+    from workbench.cli import main
+    from workbench.commands import search as search_command
+
+    count = {"searched": 0}
+
+    def counting_search(context, query, config, k):
+        count["searched"] += 1
+        return FakeResponse(query)
+
+    monkeypatch.setattr(context_module.SearchContext, "open", classmethod(lambda cls, workspace: FakeContext()))
+    monkeypatch.setattr(search_command, "_search", counting_search)
+    (tmp_path / "ws").mkdir()
+    queries = tmp_path / "queries.jsonl"
+    queries.write_bytes(b"".join(b'{"text": "red dress number %d"}\n' % i for i in range(100_000)))
+    size = queries.stat().st_size
+    out = tmp_path / "results.jsonl"
+    tracemalloc.start()
+    try:
+        with open(out, "w") as sink, contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = main(["search", "--home", str(tmp_path / "ws"), "--config", "baseline", "--queries", str(queries)])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    with open(out, "rb") as results:
+        lines = sum(1 for _ in results)
+    assert code == 0 and count["searched"] == 100_000 and lines == 100_001  # the results and the queries/s line
+    assert peak < size / 4, (peak, size)
+    bad_input("search --queries (the file)", "100,000 lines (3.4 MB)",
+              f"exit 0: all 100,000 searched and written one at a time; peak traced memory {peak / 1e6:.1f} MB")

@@ -136,3 +136,13 @@ def test_full_runs_every_cg_including_early_fusion(search_context, truth):
     cgs = {s.cg for r in response.results for s in r.sources}
     assert cgs == {"text", "late_fusion", "early_fusion", "lexical"}
     assert sum(truth[r.item_id]["color"] == "red" for r in response.results[:5]) >= 3
+
+
+def test_k_beyond_the_catalog_ranks_what_there_is_and_says_so(search_context):
+    n = len(search_context.items)
+    response = search(search_context, Query(text="red dress"), load_config("baseline"), k=n + 500)
+    assert 0 < len(response.results) <= n
+    assert [r.rank for r in response.results] == list(range(1, len(response.results) + 1))
+    assert response.notices == (f"k = {n + 500} asks for more results than the catalog's {n:,} items; "
+                                f"this answer has {len(response.results)}",)
+    assert search(search_context, Query(text="red dress"), load_config("baseline"), k=n).notices == ()

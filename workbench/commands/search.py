@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from workbench.commands.common import home_option, positive_int, workspace_from
@@ -101,19 +103,51 @@ def prepared_query(query, where: str):
     return cleaned.query, cleaned.notices
 
 
-def read_query_lines(path: Path) -> list[tuple[int, bytes]]:
-    """The non-blank lines of a --queries file as (line number, bytes); an empty file is an error."""
+MAX_QUERY_LINE_BYTES = 1 << 20  # a --queries line longer than this is an error for that line, never read whole
+
+
+class LineTooLong(ValueError):
+    """A --queries line past MAX_QUERY_LINE_BYTES (the rest of it is skipped, not kept)."""
+
+
+def read_query_lines(path: Path) -> Iterator[tuple[int, bytes | LineTooLong]]:
+    """The non-blank lines of a --queries file as (line number, bytes), read one at a time, so a file of any
+    number of lines runs in bounded memory. The file is checked before this returns: missing, a folder or
+    holding no query is an error then, before any model loads. A line over MAX_QUERY_LINE_BYTES comes as a
+    LineTooLong in place of its bytes."""
     try:
-        data = path.read_bytes()
+        handle = open(path, "rb")
     except FileNotFoundError:
         raise FileNotFoundError(f"queries file {path} not found") from None
     except IsADirectoryError:
         raise ValueError(f"queries path {path} is a folder; give a JSONL file of queries") from None
-    lines = [(n, line) for n, line in enumerate(data.splitlines(), start=1) if line.strip()]
-    if not lines:
-        raise ValueError(f"queries file {path} holds no queries ({'empty' if not data else 'only blank lines'}); "
+    lines = _lines(handle, path)
+    first = next(lines, None)
+    if first is None:
+        empty = path.stat().st_size == 0
+        raise ValueError(f"queries file {path} holds no queries ({'empty' if empty else 'only blank lines'}); "
                          'write one JSON object a line, e.g. {"text": "red dress"} or {"item": "ID", "text": "in red"}')
-    return lines
+    return itertools.chain([first], lines)
+
+
+def _lines(handle, path: Path) -> Iterator[tuple[int, bytes | LineTooLong]]:
+    with handle:
+        n = 0
+        while True:
+            line = handle.readline(MAX_QUERY_LINE_BYTES + 1)
+            if not line:
+                return
+            if len(line) > MAX_QUERY_LINE_BYTES and not line.endswith(b"\n"):
+                while (rest := handle.readline(MAX_QUERY_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass  # skip the rest of the line without keeping it
+                n += 1
+                yield n, LineTooLong(f"{path} line {n}: longer than {MAX_QUERY_LINE_BYTES:,} bytes; a query line "
+                                     'is one small JSON object, e.g. {"text": "red dress"}')
+                continue
+            for part in line.splitlines() or [b""]:  # a lone CR ends a line too, as bytes.splitlines reads it
+                n += 1
+                if part.strip():
+                    yield n, part
 
 
 def parse_query_line(line: bytes, where: str):
@@ -196,17 +230,20 @@ def _search(context, query, config, k):
     return search(context, query, config, k)
 
 
-def _run_many(context, config, path: Path, lines: list[tuple[int, bytes]], k: int) -> int:
+def _run_many(context, config, path: Path, lines: Iterable[tuple[int, bytes | LineTooLong]], k: int) -> int:
     """One result object a line; a bad line is {"line": N, "error": ...} and the run goes on with the next
     (an external endpoint that nothing answers at stops the run: EndpointUnreachable)."""
     import time
 
     from engine.external import EndpointUnreachable
 
-    failed, start = 0, time.perf_counter()
+    failed, count, start = 0, 0, time.perf_counter()
     for n, line in lines:
         where = f"{path} line {n}"
+        count += 1
         try:
+            if isinstance(line, LineTooLong):
+                raise line
             query, notices = parse_query_line(line, where)
             response = _search(context, query, config, k)
             notices = [*notices, *getattr(response, "notices", ())]
@@ -218,7 +255,7 @@ def _run_many(context, config, path: Path, lines: list[tuple[int, bytes]], k: in
             message = str(error) if str(error).startswith(where) else f"{where}: {error}"
             print(json.dumps({"line": n, "error": message}), flush=True)
     seconds = time.perf_counter() - start
-    print(f"workbench search: {len(lines)} queries in {seconds:.2f} s ({len(lines) / max(seconds, 1e-9):.1f} "
+    print(f"workbench search: {count} queries in {seconds:.2f} s ({count / max(seconds, 1e-9):.1f} "
           "queries/s)", file=sys.stderr)
     if failed:
         print(f"workbench search: {failed} queries failed; see the lines with \"error\"", file=sys.stderr)
