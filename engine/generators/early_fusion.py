@@ -7,22 +7,21 @@ reference image; with no text it searches with the reference vector alone.
 
 from __future__ import annotations
 
-from engine.generators.base import CandidateGenerator, Ranked
+from engine.generators.base import CandidateGenerator, VectorQuery, vector_search
 from engine.index.columns import IMAGE_VEC
 
 
-def run(context, understood, params: dict, k: int) -> Ranked:
+def query(context, understood, params: dict) -> VectorQuery | None:
     from engine.models.fusion.loader import fusion_for
     from engine.models.fusion.model import compose
     from engine.query.clean import clean_query_text
 
     image = context.reference_vector(understood)
     if image is None:
-        return []
+        return None
     text = clean_query_text(understood.query.text).text
-    query = image if not text else compose(fusion_for(context), image, context.cached_text_vector("clip", text))
-    return [(h.item_id, h.score) for h in context.searcher(IMAGE_VEC).search(query, k)]
+    return IMAGE_VEC, image if not text else compose(fusion_for(context), image, context.cached_text_vector("clip", text))
 
 
 EARLY_FUSION = CandidateGenerator("early_fusion", "trained composed-query encoder (Combiner) over the reference "
-                                  "image and the query text, against item images", {}, run)
+                                  "image and the query text, against item images", {}, vector_search(query), query)

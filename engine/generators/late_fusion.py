@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.generators.base import CandidateGenerator, Ranked
+from engine.generators.base import CandidateGenerator, VectorQuery, vector_search
 from engine.index.columns import IMAGE_VEC
 
 
-def run(context, understood, params: dict, k: int) -> Ranked:
+def query(context, understood, params: dict) -> VectorQuery | None:
     alpha = float(params["alpha"])
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"late_fusion alpha must lie in [0, 1], got {alpha}")
@@ -24,13 +24,13 @@ def run(context, understood, params: dict, k: int) -> Ranked:
     if text:
         parts.append((1.0 - alpha if image is not None else 1.0) * context.cached_text_vector("clip", text))
     if not parts:
-        return []
-    query = np.sum(parts, axis=0)
-    norm = np.linalg.norm(query)
+        return None
+    mixed = np.sum(parts, axis=0)
+    norm = np.linalg.norm(mixed)
     if norm == 0:
-        return []
-    return [(h.item_id, h.score) for h in context.searcher(IMAGE_VEC).search(query / norm, k)]
+        return None
+    return IMAGE_VEC, mixed / norm
 
 
 LATE_FUSION = CandidateGenerator("late_fusion", "normalised mix of reference image and query text embeddings "
-                                 "against item images", {"alpha": 0.5}, run)
+                                 "against item images", {"alpha": 0.5}, vector_search(query), query)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from engine.generators.base import CandidateGenerator, Ranked
+from engine.generators.base import CandidateGenerator, VectorQuery, vector_search
 from engine.index.columns import TEXT_VEC
 
 
-def run(context, understood, params: dict, k: int) -> Ranked:
+def query(context, understood, params: dict) -> VectorQuery | None:
     text = understood.enriched_text if params["use_enriched"] else understood.query.text
     if not text.strip():
-        return []
-    vector = context.cached_text_vector("minilm", text)
-    return [(h.item_id, h.score) for h in context.searcher(TEXT_VEC).search(vector, k)]
+        return None
+    return TEXT_VEC, context.cached_text_vector("minilm", text)
 
 
 TEXT = CandidateGenerator("text", "MiniLM query embedding against the items' enriched-text embeddings",
-                          {"use_enriched": True}, run)
+                          {"use_enriched": True}, vector_search(query), query)

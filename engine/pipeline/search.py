@@ -101,7 +101,33 @@ def generate(context, understood: UnderstoodQuery, config: PipelineConfig, width
             for n, (cg, params) in enumerate(calls) if cg in SIDE_THREAD_CGS}
     context.text_vectors(query_texts(config, understood, context.reference_vector(understood) is not None))
     rest = [n for n in range(len(calls)) if n not in side]
-    jobs = [lambda cg=calls[n][0], params=calls[n][1]: get_generator(cg).run(context, understood, params, width)
-            for n in rest]
-    ranked = dict(zip(rest, run_all(jobs) if parallel.CONCURRENT_CALLS else [job() for job in jobs]))
+    if parallel.CONCURRENT_CALLS:
+        jobs = [lambda cg=calls[n][0], params=calls[n][1]: get_generator(cg).run(context, understood, params, width)
+                for n in rest]
+        ranked = dict(zip(rest, run_all(jobs)))
+    else:
+        ranked = search_by_column(context, understood, [(n, *calls[n]) for n in rest], width)
     return [(cg, params, side[n].result() if n in side else ranked[n]) for n, (cg, params) in enumerate(calls)]
+
+
+def search_by_column(context, understood: UnderstoodQuery, calls: list[tuple[int, str, dict]], width: int
+                     ) -> dict[int, list]:
+    """Each call's ranked items by its number: every query vector first (config order), then the calls that
+    search the same vector column in one pass over its matrix (VectorSearcher.search_many: the same answer as
+    one search per call, bit for bit). `full` searches `image_vec` four times a query (three late-fusion
+    alphas and early fusion)."""
+    ranked, by_column = {}, {}
+    for n, cg, params in calls:
+        generator = get_generator(cg)
+        if generator.query is None:
+            ranked[n] = generator.run(context, understood, params, width)
+            continue
+        found = generator.query(context, understood, params)
+        if found is None:
+            ranked[n] = []
+        else:
+            by_column.setdefault(found[0], []).append((n, found[1]))
+    for column, asks in by_column.items():
+        for (n, _), hits in zip(asks, context.searcher(column).search_many([v for _, v in asks], width)):
+            ranked[n] = [(h.item_id, h.score) for h in hits]
+    return ranked
