@@ -1,5 +1,6 @@
-"""The demo bundle stands in for training and text embedding only on the catalog and models it was made from,
-and the committed one matches today's sample generator and models (else: remake it, as the failure says)."""
+"""The demo bundle stands in for training and text and image embedding only on the catalog and models it was made
+from, and the committed one matches today's sample generator, its images and the models (else: remake it, as the
+failure says)."""
 
 import json
 import shutil
@@ -8,7 +9,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from engine.index.columns import CLIP_TEXT_VEC, TEXT_VEC
+from engine.index.columns import CLIP_TEXT_VEC, IMAGE_VEC, TEXT_VEC
 from engine.index.store import open_items_table, read_columns
 from engine.workspace import Workspace
 from tests.conftest import SAMPLE_N, SAMPLE_SEED
@@ -17,16 +18,18 @@ from workbench.demo_bundle import (BUNDLE_DIR, MODEL_FILES, REMAKE, cached_encod
 
 
 class _Counting:
-    """Counts the texts that reach the wrapped encoder's text method."""
+    """Counts the texts (images) that reach the wrapped encoder's text method (`encode_images`)."""
 
     def __init__(self, encoder, method):
-        self._encoder, self.texts = encoder, 0
-        setattr(self, method, self._count(getattr(encoder, method)))
+        self._encoder, self.texts, self.images = encoder, 0, 0
+        setattr(self, method, self._count(getattr(encoder, method), "texts"))
+        if hasattr(encoder, "encode_images"):
+            self.encode_images = self._count(encoder.encode_images, "images")
 
-    def _count(self, encode):
-        def counted(texts, **kw):
-            self.texts += len(texts)
-            return encode(texts, **kw)
+    def _count(self, encode, counter):
+        def counted(inputs, **kw):
+            setattr(self, counter, getattr(self, counter) + len(inputs))
+            return encode(inputs, **kw)
         return counted
 
     def __getattr__(self, name):
@@ -34,8 +37,8 @@ class _Counting:
 
 
 def _vectors(workspace):
-    rows = read_columns(open_items_table(workspace), ["item_id", CLIP_TEXT_VEC, TEXT_VEC]).to_pylist()
-    return {r["item_id"]: (r[CLIP_TEXT_VEC], r[TEXT_VEC]) for r in rows}
+    rows = read_columns(open_items_table(workspace), ["item_id", CLIP_TEXT_VEC, TEXT_VEC, IMAGE_VEC]).to_pylist()
+    return {r["item_id"]: (r[CLIP_TEXT_VEC], r[TEXT_VEC], r[IMAGE_VEC]) for r in rows}
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +48,9 @@ def bundle_folder(tmp_path_factory, search_context, sample_catalog):
     return out
 
 
-def test_a_bundle_embeds_no_text_it_holds_and_gives_the_same_vectors(bundle_folder, search_context,
-                                                                      ingested_workspace, sample_catalog, tmp_path):
+def test_a_bundle_embeds_no_text_or_image_it_holds_and_gives_the_same_vectors(bundle_folder, search_context,
+                                                                               ingested_workspace, sample_catalog,
+                                                                               tmp_path):
     from engine.index.build import build_index
 
     clip, text = search_context.clip, search_context.text_encoder
@@ -60,11 +64,45 @@ def test_a_bundle_embeds_no_text_it_holds_and_gives_the_same_vectors(bundle_fold
     report = build_index(workspace, cached_clip, cached_text, search_log=sample_catalog / "search_log")
     assert report.embedded_texts == SAMPLE_N and counted_clip.texts == 0 and counted_text.texts == 0
     assert cached_clip.hits == SAMPLE_N and cached_text.hits == SAMPLE_N
+    assert report.embedded_images == SAMPLE_N and counted_clip.images == 0 and cached_clip.image_hits == SAMPLE_N
     made, reused = _vectors(search_context.workspace), _vectors(workspace)
     assert made.keys() == reused.keys()
-    for item, (clip_vec, text_vec) in made.items():
-        np.testing.assert_array_equal(reused[item][0], clip_vec)
-        np.testing.assert_array_equal(reused[item][1], text_vec)
+    for item, vectors in made.items():
+        for reused_vec, made_vec in zip(reused[item], vectors):  # clip text, MiniLM, image: to the bit
+            np.testing.assert_array_equal(reused_vec, made_vec)
+
+
+def test_only_the_images_whose_bytes_changed_are_embedded(bundle_folder, search_context, ingested_workspace,
+                                                          sample_catalog, tmp_path):
+    from engine.index.build import build_index
+
+    clip, text = search_context.clip, search_context.text_encoder
+    bundle, _ = matching_bundle(sample_catalog, SAMPLE_N, SAMPLE_SEED, clip.identity, text.identity,
+                                folder=bundle_folder)
+    workspace = Workspace(tmp_path / "ws")
+    shutil.copytree(ingested_workspace.root, workspace.root)
+    path = workspace.root / read_columns(open_items_table(workspace), ["image_path"]).column(0)[0].as_py()
+    path.write_bytes(path.read_bytes() + b"\0")  # a byte more after the JPEG's end: the same picture
+    counted = _Counting(clip, "encode_texts")
+    cached_clip, cached_text = cached_encoders(bundle, counted, text)
+    build_index(workspace, cached_clip, cached_text)
+    assert counted.images == 1 and cached_clip.image_hits == SAMPLE_N - 1
+
+
+def test_vectors_only_rewrites_the_caches_and_leaves_unchanged_ones_byte_for_byte(bundle_folder, search_context,
+                                                                                   sample_catalog, tmp_path):
+    from workbench.demo_bundle import IMAGE_VECTORS, MANIFEST, TEXT_VECTORS, export_vectors
+
+    folder = tmp_path / "bundle"
+    shutil.copytree(bundle_folder, folder)
+    before = {name: (folder / name).read_bytes() for name in (TEXT_VECTORS, IMAGE_VECTORS)}
+    (folder / IMAGE_VECTORS).unlink()
+    report = export_vectors(search_context.workspace, folder, sample_dir=sample_catalog)
+    assert report["written"] == [IMAGE_VECTORS] and report["unchanged"] == [TEXT_VECTORS]
+    assert (folder / TEXT_VECTORS).read_bytes() == before[TEXT_VECTORS]
+    assert read_bundle(folder).image_vectors()[0].digests.tolist() == read_bundle(
+        bundle_folder).image_vectors()[0].digests.tolist()
+    assert json.loads((folder / MANIFEST).read_text())["images"] == SAMPLE_N
 
 
 def test_the_bundle_is_refused_for_another_sample_size_model_or_catalog_content(bundle_folder, search_context,
@@ -113,3 +151,13 @@ def test_the_committed_bundle_matches_todays_sample_generator_and_models(tmp_pat
     caches = bundle.text_vectors()
     assert [c.identity for c in caches] == [bundle.clip, bundle.text] and all(len(c.digests) == bundle.n
                                                                              for c in caches)
+    from engine.index.image_vector_cache import file_sha256
+
+    images = bundle.image_vectors()
+    assert [c.identity for c in images] == [bundle.clip], f"the bundle has no image vectors of {bundle.clip.key()}; " \
+                                                          f"run `{REMAKE}`"
+    cached = images[0].lookup()
+    paths = pq.read_table(tmp_path / "items.parquet", columns=["image_path"]).column("image_path").to_pylist()
+    changed = [p for p in paths if file_sha256(tmp_path / p) not in cached]
+    assert not changed, (f"{len(changed)} of the sample's {len(paths)} images (e.g. {changed[0]}) have bytes the "
+                         f"bundle has no vector for: the image generator or the JPEG encoder changed; run `{REMAKE}`")

@@ -3,12 +3,15 @@
 The sample catalog is deterministic (generator version, n and seed), and so is everything trained from it.
 Training SearchSage, the engagement model and the relevance model and embedding 6,000 item texts take about
 ten minutes on 2 cores, so the bundle in `sample_data/demo_bundle/` holds their results: the three small
-checkpoints and the two text models' vectors of every item text. The demo uses them only when the
-workspace's catalog has the bundle's content fingerprint (sample_data/fingerprint.py) and the index's image
-and text models are the bundle's; otherwise it trains and embeds as a user's workspace would, and says why.
+checkpoints, the two text models' vectors of every item text and the image model's vector of every item
+image (by the SHA-256 of the image file's bytes: an image whose bytes differ is embedded). The demo uses them
+only when the workspace's catalog has the bundle's content fingerprint (sample_data/fingerprint.py) and the
+index's image and text models are the bundle's; otherwise it trains and embeds as a user's workspace would,
+and says why.
 Remake the bundle after changing the generator, a model or a trainer:
 
     .venv/bin/python scripts/make_demo_bundle.py
+    .venv/bin/python scripts/make_demo_bundle.py --vectors-only --home WS   # only the vector caches
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.index.image_vector_cache import CachedImages, ImageVectors, load_image_vectors, save_image_vectors
 from engine.index.text_vector_cache import CachedTexts, TextVectors, cache_for, load_text_vectors, save_text_vectors
 from engine.models.identity import ModelIdentity
 
 BUNDLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "demo_bundle"
 MANIFEST = "bundle.json"
 TEXT_VECTORS = "text_vectors.npz"
+IMAGE_VECTORS = "image_vectors.npz"
 REMAKE = ".venv/bin/python scripts/make_demo_bundle.py"
 MODEL_FILES = {  # model -> its files under WORKSPACE/models/ (the checkpoint the demo needs, then its metadata)
     "searchsage": ("searchsage.safetensors", "searchsage.json"),
@@ -47,6 +52,11 @@ class DemoBundle:
 
     def text_vectors(self) -> list[TextVectors]:
         return load_text_vectors(self.folder / TEXT_VECTORS)
+
+    def image_vectors(self) -> list[ImageVectors]:
+        """The image model's vectors by image file digest ([] for a bundle made before it held them)."""
+        path = self.folder / IMAGE_VECTORS
+        return load_image_vectors(path) if path.is_file() else []
 
 
 def read_bundle(folder: Path = BUNDLE_DIR) -> DemoBundle | None:
@@ -79,9 +89,13 @@ def matching_bundle(sample_dir: Path, n: int, seed: int, clip_identity: ModelIde
 
 
 def cached_encoders(bundle: DemoBundle, clip, text_encoder):
-    """The index's two encoders, each reusing the bundle's vectors of the texts it has (the rest are embedded)."""
+    """The index's two encoders, each reusing the bundle's vectors of the texts and (the image-text model) the
+    image files it has; the rest are embedded. Counts: `.hits` (texts), `.image_hits` (images) of the first."""
     caches = bundle.text_vectors()
     clip_cache, text_cache = cache_for(clip.identity, caches), cache_for(text_encoder.identity, caches)
+    image_cache = cache_for(clip.identity, bundle.image_vectors())
+    if image_cache is not None:
+        clip = CachedImages(clip, image_cache)
     return (CachedTexts(clip, clip_cache, "encode_texts") if clip_cache else clip,
             CachedTexts(text_encoder, text_cache, "encode") if text_cache else text_encoder)
 
@@ -107,12 +121,44 @@ def install_model(bundle: DemoBundle, workspace, model: str) -> bool:
     return True
 
 
+def _index_vector_caches(workspace) -> tuple[list[TextVectors], list[ImageVectors], int]:
+    """The workspace index's own vectors as caches: of the item texts (both encoders), of the image files (the
+    image model, by file digest), and the number of texts."""
+    from engine.index.columns import CLIP_TEXT_VEC, ENRICHED_TEXT, TEXT_VEC, recorded_identity
+    from engine.index.image_vector_cache import image_vectors_of_index
+    from engine.index.store import open_items_table, read_columns
+
+    table = open_items_table(workspace)
+    rows = read_columns(table, [ENRICHED_TEXT, CLIP_TEXT_VEC, TEXT_VEC])
+    texts = rows.column(ENRICHED_TEXT).to_pylist()
+    caches = [TextVectors.of(recorded_identity(table.schema, column), texts,
+                             np.asarray(rows.column(column).to_pylist(), np.float32))
+              for column in (CLIP_TEXT_VEC, TEXT_VEC)]
+    return caches, [image_vectors_of_index(table, workspace.root)], len(texts)
+
+
+def _same_caches(path: Path, caches: list[TextVectors], load) -> bool:
+    """Whether the file at `path` holds these caches: the same models, each giving the same vector (to the bit)
+    for the same digests (in whatever order)."""
+    if not path.is_file():
+        return False
+
+    def by_digest(cache):
+        order = np.lexsort(cache.digests.T[::-1])
+        return cache.digests[order], cache.vectors[order]
+
+    have = load(path)
+    return len(have) == len(caches) and all(
+        a.identity == b.identity and a.digests.shape == b.digests.shape
+        and all(np.array_equal(x, y) for x, y in zip(by_digest(a), by_digest(b)))
+        for a, b in zip(have, caches))
+
+
 def export_bundle(workspace, out: Path, *, sample_dir: Path | None = None,
                   models: tuple[str, ...] = tuple(MODEL_FILES)) -> dict:
-    """Write a bundle from a prepared workspace: its index's text vectors (both encoders), the named models'
-    files and the manifest (`sample_dir`: the sample catalog it was made from, default WORKSPACE/sample)."""
-    from engine.index.columns import CLIP_TEXT_VEC, ENRICHED_TEXT, TEXT_VEC, recorded_identity
-    from engine.index.store import open_items_table, read_columns
+    """Write a bundle from a prepared workspace: its index's text vectors (both encoders) and image vectors, the
+    named models' files and the manifest (`sample_dir`: the sample catalog it was made from, default
+    WORKSPACE/sample)."""
     from sample_data.fingerprint import sample_fingerprint
 
     sample_dir = Path(sample_dir or workspace.sample_dir)
@@ -121,12 +167,7 @@ def export_bundle(workspace, out: Path, *, sample_dir: Path | None = None,
     if missing:
         raise FileNotFoundError(f"{workspace.models_dir} lacks {', '.join(missing)}; prepare the workspace with "
                                 f"`workbench demo --no-bundle --prepare-only --home {workspace.root}` first")
-    table = open_items_table(workspace)
-    rows = read_columns(table, [ENRICHED_TEXT, CLIP_TEXT_VEC, TEXT_VEC])
-    texts = rows.column(ENRICHED_TEXT).to_pylist()
-    caches = [TextVectors.of(recorded_identity(table.schema, column), texts,
-                             np.asarray(rows.column(column).to_pylist(), np.float32))
-              for column in (CLIP_TEXT_VEC, TEXT_VEC)]
+    caches, image_caches, texts = _index_vector_caches(workspace)
     out = Path(out)
     shutil.rmtree(out / "models", ignore_errors=True)
     (out / "models").mkdir(parents=True)
@@ -134,8 +175,47 @@ def export_bundle(workspace, out: Path, *, sample_dir: Path | None = None,
         for name in MODEL_FILES[model]:
             shutil.copyfile(workspace.models_dir / name, out / "models" / name)
     save_text_vectors(out / TEXT_VECTORS, caches)
+    save_image_vectors(out / IMAGE_VECTORS, image_caches)
     bundle = {"n": manifest["n"], "seed": manifest["seed"], "fingerprint": sample_fingerprint(sample_dir),
               "clip": caches[0].identity.to_dict(), "text": caches[1].identity.to_dict(), "models": sorted(models),
-              "texts": len(texts), "made": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "remake": REMAKE}
+              "texts": texts, "images": len(image_caches[0].digests),
+              "made": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "remake": REMAKE}
     (out / MANIFEST).write_text(json.dumps(bundle, indent=2, sort_keys=True) + "\n")
     return bundle
+
+
+def export_vectors(workspace, out: Path = BUNDLE_DIR, *, sample_dir: Path | None = None) -> dict:
+    """(Re)write only the vector caches of the bundle at `out` from a workspace prepared from the bundle's very
+    catalog with its models (with the bundle or without it): nothing is trained. A cache file whose content
+    would not change is left as it is (its bytes too); the manifest records the counts. Returns
+    {"written": [file names], "unchanged": [...], "texts": n, "images": n}."""
+    from engine.index.columns import IMAGE_VEC, recorded_identity
+    from engine.index.store import open_items_table
+    from sample_data.fingerprint import sample_fingerprint
+
+    out = Path(out)
+    bundle = read_bundle(out)
+    if bundle is None:
+        raise FileNotFoundError(f"no demo bundle at {out}; make the whole bundle with `{REMAKE}`")
+    sample_dir = Path(sample_dir or workspace.sample_dir)
+    if sample_fingerprint(sample_dir) != bundle.fingerprint:
+        raise ValueError(f"{sample_dir} is not the catalog the bundle at {out} was made from; remake the whole "
+                         f"bundle with `{REMAKE}`")
+    caches, image_caches, texts = _index_vector_caches(workspace)
+    made_with = (caches[0].identity, caches[1].identity, recorded_identity(open_items_table(workspace).schema,
+                                                                           IMAGE_VEC))
+    if made_with != (bundle.clip, bundle.text, bundle.clip):
+        raise ValueError(f"the workspace's index was made with {', '.join(m.key() for m in made_with)}, not the "
+                         f"bundle's models; remake the whole bundle with `{REMAKE}`")
+    report = {"written": [], "unchanged": [], "texts": texts, "images": len(image_caches[0].digests)}
+    for name, new, load, save in ((TEXT_VECTORS, caches, load_text_vectors, save_text_vectors),
+                                  (IMAGE_VECTORS, image_caches, load_image_vectors, save_image_vectors)):
+        if _same_caches(out / name, new, load):
+            report["unchanged"].append(name)
+        else:
+            save(out / name, new)
+            report["written"].append(name)
+    data = json.loads((out / MANIFEST).read_text())
+    data.update(texts=report["texts"], images=report["images"])
+    (out / MANIFEST).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return report

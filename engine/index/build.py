@@ -173,17 +173,24 @@ def embed_in_process(clip, text_encoder, root: Path, texts: dict[str, str], imag
 
 
 def embed_images(clip, root: Path, rows: Sequence[dict], *, progress: bool, chunk: int = 256):
-    """Embed the rows' images; an unreadable image is reported, not fatal. Returns ({item: vec}, problems)."""
+    """Embed the rows' images; an unreadable image is reported, not fatal. Returns ({item: vec}, problems).
+
+    A `clip` wrapped by engine/index/image_vector_cache.CachedImages gives the vector of an image file whose
+    bytes it has cached; only the others are decoded and embedded."""
     from PIL import Image
     from tqdm import tqdm
 
     vectors: dict[str, np.ndarray] = {}
     problems: list[tuple[str, str]] = []
+    cached = getattr(clip, "cached_image_vector", None)
     bar = tqdm(total=len(rows), desc="embed images", unit="img", disable=not progress)
     for start in range(0, len(rows), chunk):
         images, items = [], []
         for row in rows[start:start + chunk]:
             path = Path(root) / (row["image_path"] or "")
+            if cached is not None and row["image_path"] and (vec := cached(path)) is not None:
+                vectors[row["item_id"]] = vec
+                continue
             try:
                 with Image.open(path) as im:
                     images.append(im.convert("RGB"))

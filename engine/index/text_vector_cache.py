@@ -5,6 +5,9 @@ second on 2 cores). A cache holds, for one model identity, the vector of each te
 text; an encoder wrapped with it embeds only the texts it lacks. A cache made by another model (another
 checkpoint hash or dimension) is never used: `CachedTexts` refuses it, so a stale cache costs time, never
 a wrong vector.
+
+The cache itself maps any 32-byte digest to a vector: engine/index/image_vector_cache.py keeps image vectors
+in it by the SHA-256 of the image file's bytes.
 """
 
 from __future__ import annotations
@@ -43,7 +46,14 @@ class TextVectors:
 
     @classmethod
     def of(cls, identity: ModelIdentity, texts: Sequence[str], vectors: np.ndarray) -> TextVectors:
-        digests = np.frombuffer(b"".join(text_sha256(t) for t in texts), np.uint8).reshape(len(texts), 32)
+        return cls.of_digests(identity, [text_sha256(t) for t in texts], vectors)
+
+    @classmethod
+    def of_digests(cls, identity: ModelIdentity, digests: Sequence[bytes], vectors: np.ndarray) -> TextVectors:
+        """The cache of `vectors[i]` under the 32-byte `digests[i]` (of a text, an image file: whatever is cached)."""
+        if any(len(d) != 32 for d in digests):
+            raise ValueError("a cache digest is 32 bytes (a SHA-256)")
+        digests = np.frombuffer(b"".join(digests), np.uint8).reshape(len(digests), 32)
         return cls(identity, digests, np.asarray(vectors, dtype=np.float32))
 
     def lookup(self) -> dict[bytes, int]:

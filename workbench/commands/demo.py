@@ -147,8 +147,8 @@ def _install_from_bundle(bundle, workspace: Workspace, requirement: ModelRequire
 def index_demo_workspace(workspace: Workspace, progress: bool, manifest: dict | None = None):
     """Embed and index with the committed sample model; incremental, so a second start embeds nothing.
 
-    With the sample's `manifest`, the demo bundle's text vectors are reused when the bundle was made from this
-    catalog with these models; returns that bundle (or None) for the training steps.
+    With the sample's `manifest`, the demo bundle's text and image vectors are reused when the bundle was made
+    from this catalog with these models; returns that bundle (or None) for the training steps.
     """
     from dataclasses import asdict
 
@@ -164,8 +164,8 @@ def index_demo_workspace(workspace: Workspace, progress: bool, manifest: dict | 
     if manifest is not None:
         bundle, why_not = matching_bundle(workspace.sample_dir, manifest["n"], manifest["seed"], clip.identity,
                                           text_encoder.identity)
-        print(f"[demo] using the committed demo bundle ({bundle.folder}): models and text vectors made from this "
-              "very catalog" if bundle else f"[demo] not using the demo bundle: {why_not}", flush=True)
+        print(f"[demo] using the committed demo bundle ({bundle.folder}): models, text and image vectors made from "
+              "this very catalog" if bundle else f"[demo] not using the demo bundle: {why_not}", flush=True)
         if bundle is not None:
             clip, text_encoder = cached_encoders(bundle, clip, text_encoder)
     log = workspace.sample_dir / "search_log"
@@ -173,6 +173,9 @@ def index_demo_workspace(workspace: Workspace, progress: bool, manifest: dict | 
         report = build_index(workspace, clip, text_encoder, search_log=log if log.is_dir() else None,
                              progress=progress, load_specs={"clip": asdict(spec), "text": {"name_or_path": None}})
     print(report.summary(), flush=True)
+    if bundle is not None:
+        print(f"[demo] from the demo bundle: {getattr(clip, 'hits', 0)} texts' and {getattr(clip, 'image_hits', 0)} "
+              "images' vectors (the rest were embedded here)", flush=True)
     return bundle
 
 
