@@ -16,6 +16,7 @@ RANK_BEFORE_HELP = ("Rank before reranking: the position in the candidate list t
                     "fusion: sum over the calls that found the item of 1 / (60 + its rank in that call).")
 
 
+GRID_CAPTION = "Each result: its rank and id, the catalog's attributes, what the engine read, the CGs that found it."
 CHIPS_HELP = ("Catalog: the attributes the catalog itself states for the item. Read: what the engine's model reads "
               "off the item, with its confidence; only readings at or above the calibrated threshold boost and fill "
               "(a grey reading with ? is below it and counts for nothing).")
@@ -30,9 +31,16 @@ def _badge_text(text: str) -> str:
     return str(text).replace("[", "(").replace("]", ")")
 
 
+def _badge(color: str, chips: list[str]) -> list[str]:
+    """A group's chips as one highlighted run of text ("color: red, pattern: plaid" on a green background): each
+    badge is a styled element that the browser builds (a result's dozen badges, times k, cost ~0.2 s of Markdown
+    rendering); one a group is enough, and a background, unlike a badge, wraps instead of cutting the text off."""
+    return [f":{color}-background[{', '.join(chips)}]"] if chips else []
+
+
 def catalog_chips(attributes: dict) -> str:
-    """The catalog's own attributes as green badges."""
-    chips = [f":green-badge[{_badge_text(f)}: {_badge_text(v)}]" for f, v in attributes.items() if v]
+    """The catalog's own attributes, on green."""
+    chips = _badge("green", [f"{_badge_text(f)}: {_badge_text(v)}" for f, v in attributes.items() if v])
     return "Catalog " + (" ".join(chips) if chips else "*states none*")
 
 
@@ -43,18 +51,18 @@ def reading_chips(result) -> str:
     def conf(family: str) -> str:
         return f" · {confidence[family]:.2f}" if family in confidence else ""
 
-    chips = [f":violet-badge[{_badge_text(f)}: {_badge_text(v)}{conf(f)}]" for f, v in result.attributes.items() if v]
-    chips += [f":gray-badge[{_badge_text(f)}: {_badge_text(v)}?{conf(f)}]"
-              for f, v in (getattr(result, "uncertain_attributes", {}) or {}).items() if v]
+    chips = _badge("violet", [f"{_badge_text(f)}: {_badge_text(v)}{conf(f)}" for f, v in result.attributes.items() if v])
+    chips += _badge("gray", [f"{_badge_text(f)}: {_badge_text(v)}?{conf(f)}"
+                             for f, v in (getattr(result, "uncertain_attributes", {}) or {}).items() if v])
     return "Read " + (" ".join(chips) if chips else "*nothing*")
 
 
 def cg_badges(sources) -> str:
-    """One blue badge per CG that retrieved the item (multi-fetch calls of one CG counted once)."""
+    """The CGs that retrieved the item, on blue (a CG's multi-fetch calls counted: "text ×2")."""
     counts: dict[str, int] = {}
     for source in sources:
         counts[source.cg] = counts.get(source.cg, 0) + 1
-    return " ".join(f":blue-badge[{cg}{f' ×{n}' if n > 1 else ''}]" for cg, n in counts.items())
+    return " ".join(_badge("blue", [f"{cg}{f' ×{n}' if n > 1 else ''}" for cg, n in counts.items()]))
 
 
 def best_source_rank(sources) -> int | None:
@@ -166,23 +174,45 @@ def score_markdown(result, rerank) -> str:
     return "  \n".join((score, *(f":gray[{line}]" for line in where)))  # grey, as the captions they replace
 
 
+def thumbnail(path) -> bytes:
+    """A catalog image as a cached JPEG of at most THUMBNAIL_PX a side (read once per server)."""
+    return _thumbnail(str(path))
+
+
 def result_grid(response, workspace, items: dict, *, key: str, columns: int = 5, highlight: Collection[str] = (),
                 blind: bool = False) -> None:
     """The results as an image grid (items: the SearchContext's item rows). blind: images only (no rank,
-    score, config, sources or attributes). Per result: a cached thumbnail, one Markdown element, a Score expander."""
+    score, config, sources or attributes). Per result: a cached thumbnail, one Markdown element, a Score expander
+    whose content is drawn only while it is open (keys `{key}_score_{rank}`).
+
+    A fragment: opening or closing a Score reruns the grid alone, not the page around it."""
+    _grid(response, workspace, items, key=key, columns=columns, highlight=tuple(highlight), blind=blind)
+
+
+def score_key(key: str, rank: int) -> str:
+    """The session-state key of a grid's Score expander (True while it is open)."""
+    return f"{key}_score_{rank}"
+
+
+@st.fragment
+def _grid(response, workspace, items: dict, *, key: str, columns: int, highlight: tuple, blind: bool) -> None:
     results = list(response.results)
     rerank = getattr(response.config, "rerank", None)  # an external config has no reranker, so no weights
+    if results and not blind:  # the chips' help once (a help icon a result is a tooltip each for the browser)
+        st.caption(GRID_CAPTION, help=CHIPS_HELP)
     for start in range(0, len(results), columns):
         for column, result in zip(st.columns(columns), results[start:start + columns]):
             with column:
                 item = items.get(result.item_id, {})
                 if path := item.get("image_path"):
-                    st.image(_thumbnail(str(workspace.root / path)), width="stretch", output_format="JPEG")
+                    st.image(thumbnail(workspace.root / path), width="stretch", output_format="JPEG")
                 if blind:
                     continue
-                st.markdown(result_markdown(result, item, highlight), help=CHIPS_HELP)
-                with st.expander("Score"):
-                    st.markdown(score_markdown(result, rerank), help=RANK_BEFORE_HELP)
+                st.markdown(result_markdown(result, item, highlight))  # CHIPS_HELP: once, above the grid
+                # on_change="rerun": the breakdown is built and sent only for an open Score, not for all k results
+                with st.expander("Score", key=score_key(key, result.rank), on_change="rerun") as score:
+                    if score.open:
+                        st.markdown(score_markdown(result, rerank), help=RANK_BEFORE_HELP)
 
 
 def understood_caption(response) -> str:

@@ -34,7 +34,7 @@ def product_id(workspace: Workspace) -> str:
 
 
 def test_a_pivot_suggestion_runs_and_shows_results_with_breakdowns(monkeypatch, explore_workspace):
-    from workbench.ui_results import sources_markdown
+    from workbench.ui_results import score_key, sources_markdown
 
     at = page("explore.py", monkeypatch, explore_workspace.root).run()
     assert not at.exception and at.title[0].value == "Explore"
@@ -54,9 +54,18 @@ def test_a_pivot_suggestion_runs_and_shows_results_with_breakdowns(monkeypatch, 
     ranks = [v for v in shown if v.startswith("**#")]
     assert len(ranks) == K and ranks[0].startswith("**#1**")
     assert reference not in "".join(ranks)  # the reference itself is never a result
-    assert any(":blue-badge[" in v for v in shown)  # CG badges
+    assert any(":blue-background[" in v for v in shown)  # CG badges
     assert len([e for e in at.expander if e.label == "Score"]) == K
     response = at.session_state["explore_response"]
+    # a Score's breakdown is drawn only while it is open (the grid is lazy): none yet, then the first one alone
+    assert not [m for m in at.markdown if "before reranking" in m.value]
+    at.session_state[score_key("explore_results", 1)] = True
+    at.run()
+    assert not at.exception and len([m for m in at.markdown if "before reranking" in m.value]) == 1
+    for r in response.results:  # every Score opened
+        at.session_state[score_key("explore_results", r.rank)] = True
+    at.run()
+    assert not at.exception and at.session_state["explore_response"] is response  # no new search
     scores = [m.value.split("  \n") for m in at.markdown if "before reranking" in m.value]  # one element a Score
     rank_lines = [f"rank {r.rank} after reranking · rank {r.rank_before} before reranking · "
                   f"best CG rank {min(s.rank for s in r.sources)}" for r in response.results]
@@ -84,6 +93,17 @@ def test_a_query_sent_to_a_new_query_set_is_stored_once(monkeypatch, explore_wor
     assert (record.query_type, record.text, record.image_item_id) == ("pivot", "in red", reference)
     assert record.target_attributes.get("color") == "red"
 
+
+def test_the_catalog_browser_draws_its_grid_only_while_open(monkeypatch, explore_workspace):
+    at = page("explore.py", monkeypatch, explore_workspace.root).run()
+    picks = [b for b in at.button if (b.key or "").startswith("explore_pick_")]
+    assert not at.exception and picks  # open while there is no reference: its items and their buttons
+    assert len(at.get("image")) == len(picks)  # each item with its image (no reference image yet)
+    picked = picks[0].key.removeprefix("explore_pick_")
+    picks[0].click().run()
+    assert not at.exception and at.text_input(key="explore_item").value == picked
+    assert not [b for b in at.button if (b.key or "").startswith("explore_pick_")]  # closed: nothing of it sent
+    assert len(at.get("image")) == 1  # the reference alone
 
 def test_an_unknown_item_is_named(monkeypatch, explore_workspace):
     at = page("explore.py", monkeypatch, explore_workspace.root).run()
@@ -174,8 +194,8 @@ def test_chips_tell_the_catalog_from_readings_with_their_confidence():
 
     result = Result(1, "a", 1.0, ZERO, (), {"color": "red"}, attribute_confidence={"color": 0.82, "pattern": 0.31},
                     uncertain_attributes={"pattern": "floral"})
-    assert catalog_chips({"color": "red", "pattern": "plaid"}) == "Catalog :green-badge[color: red] :green-badge[pattern: plaid]"
-    assert reading_chips(result) == "Read :violet-badge[color: red · 0.82] :gray-badge[pattern: floral? · 0.31]"
+    assert catalog_chips({"color": "red", "pattern": "plaid"}) == "Catalog :green-background[color: red, pattern: plaid]"
+    assert reading_chips(result) == "Read :violet-background[color: red · 0.82] :gray-background[pattern: floral? · 0.31]"
     assert catalog_chips({}) == "Catalog *states none*"
 
 

@@ -24,9 +24,9 @@ def result(**changes) -> Result:
 
 def test_a_result_reads_rank_catalog_readings_and_cg_badges_in_one_element():
     lines = result_markdown(result(filled=True), {"attributes": {"color": "red"}}, highlight={"p7"}).split("  \n")
-    assert lines == [f"**#4** `p7` {SHARED_BADGE}", "Catalog :green-badge[color: red]",
-                     "Read :violet-badge[color: red · 0.90]",
-                     ":blue-badge[text ×2] :blue-badge[image] :violet-badge[filled]"]
+    assert lines == [f"**#4** `p7` {SHARED_BADGE}", "Catalog :green-background[color: red]",
+                     "Read :violet-background[color: red · 0.90]",
+                     ":blue-background[text ×2, image] :violet-badge[filled]"]
     assert result_markdown(result(), {}).split("  \n")[:2] == ["**#4** `p7`", "Catalog *states none*"]
 
 

@@ -9,7 +9,15 @@ from tests.app.test_dashboard import page
 from tests.app.test_explore import explore_workspace, product_id  # noqa: F401  (a fixture)
 from tests.external.conftest import write_config
 from tests.external.search_server import SearchServer, items_of_table, rank_items
-from workbench.ui_results import NO_BREAKDOWN_NOTE
+from workbench.ui_results import NO_BREAKDOWN_NOTE, score_key
+
+
+def open_scores(at, grids: dict) -> None:
+    """Open every Score expander of the given grids ({grid key: its results}; a Score is drawn only while open)."""
+    for key, results in grids.items():
+        for result in results:
+            at.session_state[score_key(key, result.rank)] = True
+    at.run()
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +42,8 @@ def test_compare_shows_an_http_config_beside_a_built_in_one(monkeypatch, explore
     left, right = at.session_state["compare_pair"]
     assert left.config.name == "baseline" and right.config.name == "prod"
     assert [r.item_id for r in right.results] == [i for i, _ in rank_items(prod.items, "red dress", 10)]
+    open_scores(at, {"compare_grid_a": left.results, "compare_grid_b": right.results})
+    assert not at.exception and at.session_state["compare_pair"][1] is right  # no new search
     shown = [m.value for m in at.markdown]
     assert sum(v.startswith(NO_BREAKDOWN_NOTE) for v in shown) == len(right.results)
     assert any(v.startswith("w1 × image_sim") for v in shown)  # the built-in side keeps its breakdown
@@ -51,7 +61,9 @@ def test_explore_searches_an_http_config(monkeypatch, explore_workspace, prod):
     response = at.session_state["explore_response"]
     assert response.config.name == "prod" and response.results
     assert prod.requests[-1]["args"]["item"] == product_id(explore_workspace)
-    assert any(m.value.startswith(NO_BREAKDOWN_NOTE) for m in at.markdown)
+    open_scores(at, {"explore_results": response.results})
+    assert not at.exception
+    assert sum(m.value.startswith(NO_BREAKDOWN_NOTE) for m in at.markdown) == len(response.results)
 
 
 def test_an_imported_run_takes_part_in_blind_preferences_and_the_one_query_tab(monkeypatch, explore_workspace, prod,

@@ -13,7 +13,7 @@ from engine.pipeline.config import DEFAULT_CONFIG
 from engine.query.suggest import suggest_queries
 from engine.query.understand import READ_THRESHOLD
 from engine.records import Query
-from workbench import access, label_state, search_state, state, ui_images, ui_results
+from workbench import access, heap, label_state, search_state, state, ui_images, ui_results
 
 PICK_GRID = 12
 PICK_COLUMNS = 6
@@ -29,12 +29,44 @@ except (FileNotFoundError, ValueError) as exc:
     st.info(f"No searchable index in `{ws.root}` yet ({exc}). Run `workbench ingest` and `workbench index`, "
             "or `workbench demo` for a sample.")
     st.stop()
+heap.freeze_once(f"search context {ws.root}")  # the loaded models and catalog: out of every post-run gc.collect
 for _warning in search_state.vocabulary_warnings(ws):
     st.warning(_warning, icon=":material/sync_problem:")
 
 
 def _pick(item_id: str) -> None:
     st.session_state["explore_item"] = item_id
+
+
+def _kept(key: str, default):
+    """A browse filter's value across the closed expander (Streamlit drops the state of a widget not drawn)."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"{key}_kept", default)
+    return key
+
+
+def _browse_catalog() -> None:
+    """The catalog browser's filters and a grid of PICK_GRID items, each with a button that makes it the reference
+    (drawn only while its expander is open: collapsed, its images and buttons would be sent on every rerun)."""
+    c1, c2, c3 = st.columns(3)
+    text = c1.text_input("Filter by id, title or description", key=_kept("explore_ref_text", "")).strip() or None
+    kind = c2.selectbox("Kind", ["all", "product", "scene"], key=_kept("explore_ref_kind", "all"))
+    type_family, categories = search_state.item_categories(ws)
+    category = c3.selectbox(f"{(type_family or 'product type').capitalize()} (from the catalog)",
+                            ["all", *categories], key=_kept("explore_ref_category", "all"), disabled=not categories)
+    for key in ("explore_ref_text", "explore_ref_kind", "explore_ref_category"):
+        st.session_state[f"{key}_kept"] = st.session_state[key]
+    page = state.catalog_page(str(ws.root), 0, 1000, text, None if kind == "all" else kind)
+    shown = [i for i in page.items if category == "all"
+             or context.items.get(i.item_id, {}).get("attributes", {}).get(type_family) == category][:PICK_GRID]
+    if not shown:
+        st.caption("No items match these filters.")
+    for start in range(0, len(shown), PICK_COLUMNS):
+        for column, item in zip(st.columns(PICK_COLUMNS), shown[start:start + PICK_COLUMNS]):
+            with column:
+                st.image(ui_results.thumbnail(ws.root / item.image_path), width="stretch", output_format="JPEG")
+                st.button(f"Use {item.item_id}", key=f"explore_pick_{item.item_id}", on_click=_pick,
+                          args=(item.item_id,), width="stretch")
 
 
 def _forget_upload() -> None:
@@ -59,24 +91,11 @@ item_id = image_path = None
 reference_image = None
 boxes: list[dict] = []
 if source == "Catalog item":
-    with st.expander("Browse the catalog", expanded=not st.session_state.get("explore_item")):
-        c1, c2, c3 = st.columns(3)
-        text = c1.text_input("Filter by id, title or description", key="explore_ref_text").strip() or None
-        kind = c2.selectbox("Kind", ["all", "product", "scene"], key="explore_ref_kind")
-        type_family, categories = search_state.item_categories(ws)
-        category = c3.selectbox(f"{(type_family or 'product type').capitalize()} (from the catalog)",
-                                ["all", *categories], key="explore_ref_category", disabled=not categories)
-        page = state.catalog_page(str(ws.root), 0, 1000, text, None if kind == "all" else kind)
-        shown = [i for i in page.items if category == "all"
-                 or context.items.get(i.item_id, {}).get("attributes", {}).get(type_family) == category][:PICK_GRID]
-        if not shown:
-            st.caption("No items match these filters.")
-        for start in range(0, len(shown), PICK_COLUMNS):
-            for column, item in zip(st.columns(PICK_COLUMNS), shown[start:start + PICK_COLUMNS]):
-                with column:
-                    st.image(str(ws.root / item.image_path), width="stretch")
-                    st.button(f"Use {item.item_id}", key=f"explore_pick_{item.item_id}", on_click=_pick,
-                              args=(item.item_id,), width="stretch")
+    # on_change="rerun": opening or closing it reruns the page, so its content is drawn only while it is open
+    with st.expander("Browse the catalog", expanded=not st.session_state.get("explore_item"),
+                     on_change="rerun") as browse:
+        if browse.open:
+            _browse_catalog()
     if "explore_item" not in st.session_state:  # back from another mode: the widget's state was dropped
         st.session_state["explore_item"] = st.session_state.get("explore_item_kept", "")
     item_id = st.text_input("Reference item id", key="explore_item").strip() or None
@@ -186,14 +205,14 @@ if c3.button("Search", type="primary", key="explore_search", width="stretch") or
     else:
         st.session_state["explore_response"] = response
         st.session_state["explore_searched"] = (text, config_name, k)
+        heap.freeze_once("first search")  # what the first search loads lazily (e.g. the reranker's models)
 
 # ---- the results --------------------------------------------------------------------------------------------
 response = st.session_state.get("explore_response")
 if response is not None:
     st.markdown(ui_results.understood_caption(response))
     st.caption(f"config {response.config.name} ({response.config.content_hash()}) · {response.candidates} candidates"
-               f" · {ui_results.timings_caption(response.timings_ms)}")
-    st.dataframe([response.timings_ms], hide_index=True, key="explore_timings")
+               f" · {ui_results.timings_caption(response.timings_ms)}")  # each stage's ms (a table cost ~80 ms)
     if notes := ui_results.notices_caption(response):
         st.caption(notes)
     if st.session_state.get("explore_searched") != (text, config_name, k):
