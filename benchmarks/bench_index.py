@@ -1,5 +1,5 @@
 """Index build time: `build_index` on the sample catalog with the real models, then a store-only build
-at a larger size (rows duplicated with jittered vectors: write, BM25 and IVF_PQ index).
+at a larger size (rows duplicated with jittered vectors: write, BM25 and the planned ANN index, IVF_HNSW_SQ).
 
     python benchmarks/bench_index.py --n 3000 --scale-to 100000
 """
@@ -25,12 +25,12 @@ def main(argv=None) -> int:
     p.add_argument("--scale-to", type=int, default=100_000)
     args = p.parse_args(argv)
     import lancedb
-    from lancedb.index import FTS, IvfPq
+    from lancedb.index import FTS
 
     from engine.catalog import ingest_catalog
     from engine.index.build import build_index
     from engine.index.store import open_items_table
-    from engine.index.vector_index import choose_vector_index
+    from engine.index.vector_index import choose_vector_index, index_config
     from engine.models.clip_encoder import load_clip
     from engine.models.text_encoder import load_text_encoder
     from engine.workspace import Workspace
@@ -76,11 +76,10 @@ def main(argv=None) -> int:
     fts_s = time.perf_counter() - t
     plan = choose_vector_index(args.scale_to, clip.dim, exact_limit=0)
     t = time.perf_counter()
-    table.create_index("image_vec", config=IvfPq(distance_type="dot", num_partitions=plan.num_partitions,
-                                                 num_sub_vectors=plan.num_sub_vectors))
+    table.create_index("image_vec", config=index_config(plan))
     ivf_s = time.perf_counter() - t
     print(f"\n{args.scale_to:,} rows (store only, vectors given): write {write_s:.1f}s, BM25 index {fts_s:.1f}s, "
-          f"IVF_PQ on image_vec {ivf_s:.1f}s ({plan.describe()}); at this size the rule picks "
+          f"{plan.kind} on image_vec {ivf_s:.1f}s ({plan.describe()}); at this size the rule picks "
           f"{choose_vector_index(args.scale_to, clip.dim).describe()}")
     return 0
 

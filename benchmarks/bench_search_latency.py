@@ -15,7 +15,7 @@ workspace of N rows (default folder /tmp/ws100k) by replicating the source works
 noise on every vector (the learned column too) and new item ids, an FTS index, the vocabulary and the
 source's trained models (stamped with the replica's catalog hash), so latency at N items needs no
 re-embedding and `full` runs there; above engine.index.vector_index.EXACT_LIMIT rows every vector column gets
-the IVF_PQ index `workbench index` would plan, and the run ends with the ANN Recall@10 of the CG query
+the ANN index (IVF_HNSW_SQ) `workbench index` would plan, and the run ends with the ANN Recall@10 of the CG query
 vectors it recorded against LanceDB's exact search (bypass_vector_index). The issue-17 aims that apply to
 the run are printed as measured / aim, from the same run.
 """
@@ -232,7 +232,7 @@ def record_ann_queries(context, limit: int) -> list[tuple[str, np.ndarray]]:
 def replicate_workspace(source_home: Path, out_home: Path, n_items: int, seed: int = 0) -> Path:
     """A workspace of n_items rows: the source's rows, then copies with new ids and noisy vectors (the learned
     column too); FTS indexed, each vector column indexed as `workbench index` would plan it for n_items rows
-    (IVF_PQ above engine.index.vector_index.EXACT_LIMIT), the vocabulary and trained models copied."""
+    (IVF_HNSW_SQ above engine.index.vector_index.EXACT_LIMIT), the vocabulary and trained models copied."""
     import lancedb
     import pyarrow as pa
     from lancedb.index import FTS

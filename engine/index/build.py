@@ -27,7 +27,7 @@ from engine.index.build_marker import clear_build_marker, mark_build_started
 from engine.index.engagement import NO_ENGAGEMENT, Engagement, load_engagement
 from engine.index.enriched_text import enriched_text
 from engine.index.store import open_items_table, read_columns
-from engine.index.vector_index import EXACT_LIMIT, VectorIndexPlan, choose_vector_index
+from engine.index.vector_index import EXACT_LIMIT, VectorIndexPlan, choose_vector_index, index_config
 from engine.vocabulary import Vocabulary, load_workspace_vocabulary
 from engine.workspace import Workspace
 
@@ -274,10 +274,7 @@ def apply_plan(table, column: str, plan: VectorIndexPlan) -> None:
             if column in (idx.columns or []):
                 table.drop_index(idx.name)
     else:
-        from lancedb.index import IvfPq
-
-        config = IvfPq(distance_type="dot", num_partitions=plan.num_partitions, num_sub_vectors=plan.num_sub_vectors)
-        table.create_index(column, config=config, replace=True)
+        table.create_index(column, config=index_config(plan), replace=True)
     _set_field_metadata(table, column, {INDEX_KEY: json.dumps(plan.__dict__, sort_keys=True).encode()})
 
 

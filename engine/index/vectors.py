@@ -13,7 +13,7 @@ import numpy as np
 
 from engine.index.columns import INDEX_KEY
 from engine.index.store import read_columns
-from engine.index.vector_index import VectorIndexPlan, top_k_dot
+from engine.index.vector_index import VectorIndexPlan, ann_query, top_k_dot, top_k_of_scores
 
 SCAN_ABOVE = 5_000  # ids asked of an indexed column at once: above this one scan of the column beats `IN (...)`
 # rows of the exact matrix scored per block by search_many: 1,024 x 256 float32 is 1 MB, which stays in cache while
@@ -118,27 +118,10 @@ class VectorSearcher:
         if self.plan.kind == "exact":
             idx, scores = top_k_dot(self.matrix, query, k)
             return [Hit(self.ids[i], float(s)) for i, s in zip(idx[0], scores[0])]
-        rows = (self.table.search(query, vector_column_name=self.column).distance_type("dot")
-                .nprobes(self.plan.nprobes).refine_factor(self.plan.refine_factor).limit(k)
-                .select(["item_id", "_distance"]).to_arrow().to_pylist())  # named: lance warns otherwise
+        builder = ann_query(self.table.search(query, vector_column_name=self.column).distance_type("dot"),
+                            self.plan, k)  # the plan's nprobes, ef (IVF_HNSW_SQ) and refine factor
+        rows = builder.select(["item_id", "_distance"]).to_arrow().to_pylist()  # named: lance warns otherwise
         return [Hit(r["item_id"], 1.0 - float(r["_distance"])) for r in rows]  # lance's dot distance is 1 - dot
-
-
-def top_k_of_scores(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices and scores of the k largest of each row of (n_queries, n) scores, best first (ties: lower index
-    first): the selection of engine.index.vector_index.top_k_dot, over scores already computed."""
-    n = scores.shape[1]
-    k = min(k, n)
-    if k <= 0:
-        return np.empty((len(scores), 0), dtype=np.int64), np.empty((len(scores), 0), dtype=np.float32)
-    if k < n:
-        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    else:
-        part = np.tile(np.arange(n), (len(scores), 1))
-    part_scores = np.take_along_axis(scores, part, axis=1)
-    order = np.lexsort((part, -part_scores), axis=1)
-    idx = np.take_along_axis(part, order, axis=1)
-    return idx, np.take_along_axis(scores, idx, axis=1)
 
 
 def arrow_vectors(data, column: str, dim: int) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -116,7 +116,7 @@ def test_bm25_finds_an_item_by_a_word_of_its_title(workspace):
 
 def test_above_the_exact_limit_an_ann_index_is_built(workspace):
     report = build_index(workspace, FakeClip(), FakeText(), exact_limit=10)
-    assert report.plans[IMAGE_VEC].startswith("IVF_PQ")
+    assert report.plans[IMAGE_VEC].startswith("IVF_HNSW_SQ")
     indexed = {c for idx in open_items_table(workspace).list_indices() for c in idx.columns}
     assert IMAGE_VEC in indexed
 

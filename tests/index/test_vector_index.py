@@ -1,28 +1,91 @@
-"""The index-choice rule and the exact top-k kernel against a brute-force sort."""
+"""The index-choice rule, the LanceDB settings a plan turns into, and the exact top-k kernel against a
+brute-force sort."""
+
+import json
 
 import numpy as np
 import pytest
 
-from engine.index.vector_index import EXACT_LIMIT, choose_vector_index, top_k_dot
+from engine.index.vector_index import (
+    EXACT_LIMIT, VectorIndexPlan, ann_query, choose_vector_index, index_config, ivf_pq_plan, top_k_dot,
+)
 
 
 @pytest.mark.parametrize(
     "n_rows, expected_kind",
-    [(0, "exact"), (3_000, "exact"), (EXACT_LIMIT, "exact"), (EXACT_LIMIT + 1, "IVF_PQ"), (5_000_000, "IVF_PQ")],
+    [(0, "exact"), (3_000, "exact"), (EXACT_LIMIT, "exact"), (EXACT_LIMIT + 1, "IVF_HNSW_SQ"),
+     (5_000_000, "IVF_HNSW_SQ")],
 )
 def test_exact_up_to_the_limit_then_ann(n_rows, expected_kind):
     assert choose_vector_index(n_rows, 256).kind == expected_kind
 
 
-def test_ann_plan_scales_partitions_with_size_and_refines():
-    plan = choose_vector_index(1_000_000, 256, exact_limit=100)
+@pytest.mark.parametrize(
+    "n_rows, partitions, nprobes",
+    [(300_000, 3, 2), (1_000_000, 10, 3), (5_000_000, 50, 13), (500, 1, 1)],
+)
+def test_hnsw_plan_scales_partitions_and_probes_with_rows(n_rows, partitions, nprobes):
+    plan = choose_vector_index(n_rows, 256, exact_limit=100)
+    assert (plan.kind, plan.num_partitions, plan.nprobes) == ("IVF_HNSW_SQ", partitions, nprobes)
+    assert plan.m > 0 and plan.ef_construction >= 100 and plan.num_sub_vectors == 0
+
+
+def test_hnsw_search_candidates_grow_with_k_and_cover_the_refined_candidates():
+    plan = choose_vector_index(1_000_000, 256)
+    assert plan.refine_factor == 2  # exact scores of the k returned, and the near-ties the SQ codes blur
+    assert plan.ef(10) == plan.min_ef == 128  # small k: the floor
+    assert plan.ef(100) == 200  # ef_factor * k
+    assert VectorIndexPlan("IVF_HNSW_SQ", 1, nprobes=1).ef(7) == 7  # never below k
+    assert VectorIndexPlan("IVF_HNSW_SQ", 1, nprobes=1, refine_factor=4, ef_factor=2).ef(100) == 400  # k * refine
+
+
+def test_the_ivf_pq_plan_is_kept_for_columns_indexed_with_it():
+    plan = ivf_pq_plan(1_000_000, 256)
     assert plan.num_partitions == 1000  # sqrt(n)
     assert plan.num_sub_vectors == 32  # dim / 8
     assert plan.refine_factor > 0 and plan.nprobes >= 20
 
 
+def test_a_plan_recorded_before_the_hnsw_fields_still_loads():
+    recorded = '{"kind": "IVF_PQ", "nprobes": 31, "num_partitions": 316, "num_sub_vectors": 32, "refine_factor": 30}'
+    plan = VectorIndexPlan(**json.loads(recorded))
+    assert plan == ivf_pq_plan(100_000, 256)
+    assert VectorIndexPlan(**json.loads(json.dumps(plan.__dict__))) == plan  # and round-trips as build writes it
+
+
+def test_index_config_per_kind():
+    hnsw = index_config(choose_vector_index(1_000_000, 256))
+    assert type(hnsw).__name__ == "HnswSq" and hnsw.distance_type == "dot" and hnsw.num_partitions == 10
+    pq = index_config(ivf_pq_plan(1_000_000, 256))
+    assert type(pq).__name__ == "IvfPq" and pq.num_sub_vectors == 32
+    with pytest.raises(ValueError, match="no LanceDB index"):
+        index_config(VectorIndexPlan("exact"))
+
+
+class Recorder:
+    """Stands in for a LanceDB query builder: records the settings applied."""
+
+    def __init__(self):
+        self.calls = {}
+
+    def __getattr__(self, name):
+        def setter(value):
+            self.calls[name] = value
+            return self
+        return setter
+
+
+def test_ann_query_sets_probes_candidates_and_refine_per_kind():
+    hnsw = choose_vector_index(1_000_000, 256)
+    assert ann_query(Recorder(), hnsw, 100).calls == {"nprobes": 3, "ef": 200, "refine_factor": 2, "limit": 100}
+    pq = ivf_pq_plan(1_000_000, 256)
+    assert ann_query(Recorder(), pq, 10).calls == {"nprobes": 100, "refine_factor": 30, "limit": 10}
+    with pytest.raises(ValueError, match="exact plan"):
+        ann_query(Recorder(), VectorIndexPlan("exact"), 10)
+
+
 def test_a_custom_limit_moves_the_switch():
-    assert choose_vector_index(500, 8, exact_limit=499).kind == "IVF_PQ"
+    assert choose_vector_index(500, 8, exact_limit=499).kind == "IVF_HNSW_SQ"
     assert choose_vector_index(499, 8, exact_limit=499).kind == "exact"
 
 

@@ -41,7 +41,7 @@ def test_ann_search_finds_the_item_itself_and_scores_as_dot(workspace):
     build_index(workspace, FakeClip(), FakeText(), exact_limit=10)
     table = open_items_table(workspace)
     searcher = VectorSearcher(table, "text_vec")
-    assert searcher.plan.kind == "IVF_PQ"
+    assert searcher.plan.kind == "IVF_HNSW_SQ"
     row = table.to_arrow().select(["item_id", "text_vec"]).to_pylist()[7]
     hits = searcher.search(np.array(row["text_vec"], np.float32), 3)
     assert hits[0].item_id == row["item_id"] and hits[0].score == pytest.approx(1.0, abs=1e-4)
