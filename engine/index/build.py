@@ -23,7 +23,7 @@ from engine.index.columns import (
     check_model,
     derived_fields,
 )
-from engine.index.build_marker import clear_build_marker, mark_build_started
+from engine.index.build_marker import clear_build_marker, mark_build_started, mark_rows_written
 from engine.index.engagement import NO_ENGAGEMENT, Engagement, load_engagement
 from engine.index.enriched_text import enriched_text
 from engine.index.store import open_items_table, read_columns
@@ -133,6 +133,7 @@ def build_index(workspace: Workspace, clip, text_encoder, *, search_log: Path | 
     from lancedb.index import FTS
 
     table.create_index(ENRICHED_TEXT, config=FTS(), replace=True)
+    mark_rows_written(workspace)  # interrupted from here on, rows and BM25 are whole and a search may open
     for column, dim in ((IMAGE_VEC, clip.identity.dim), (CLIP_TEXT_VEC, clip.identity.dim),
                         (TEXT_VEC, text_encoder.identity.dim)):
         plan = choose_vector_index(table.count_rows(f"{column} IS NOT NULL"), dim, exact_limit=exact_limit)

@@ -37,6 +37,7 @@ class SearchContext:
     _searchers: dict[str, VectorSearcher] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)  # models loaded on first use by CGs and scorers (e.g. the fusion model)
     _vectors_lock: Lock = field(default_factory=Lock, repr=False)  # encodes run on two threads (text_vectors)
+    build_warning: str | None = None  # the last `workbench index` stopped while building the indexes (build_marker)
 
     @classmethod
     def open(cls, workspace: Workspace, clip=None, text_encoder=None, vocabulary: Vocabulary | None = None
@@ -46,7 +47,8 @@ class SearchContext:
 
         from engine.index.build_marker import check_build_finished
 
-        check_build_finished(workspace)  # a build killed while writing leaves a half-written table
+        # a build killed while writing leaves a half-written table (refused); one killed while indexing, a warning
+        build_warning = check_build_finished(workspace)
         table = open_items_table(workspace)
         if IMAGE_VEC not in table.schema.names:
             raise FileNotFoundError(f"the workspace {workspace.root} is not indexed yet; run `workbench index`")
@@ -66,17 +68,21 @@ class SearchContext:
                  for r in rows}
         if vocabulary is None:
             vocabulary = load_workspace_vocabulary(workspace.root)
-        return cls(workspace, table, clip, text_encoder, items, vocabulary)
+        context = cls(workspace, table, clip, text_encoder, items, vocabulary)
+        context.build_warning = build_warning
+        return context
 
     def vocabulary_warnings(self) -> list[str]:
-        """What a user should know about the vocabulary this search reads: none yet, or stages made with another."""
+        """What a user should know about the index and vocabulary this search reads: an index build that stopped
+        while building the indexes, no vocabulary yet, or stages made with another."""
         from engine.vocabulary import HOW_TO_GET_ONE, stale_stages
         from engine.vocabulary.overview import recorded_hashes
 
+        first = [self.build_warning[0].upper() + self.build_warning[1:]] if self.build_warning else []
         if self.vocabulary.is_empty():
-            return [HOW_TO_GET_ONE[0].upper() + HOW_TO_GET_ONE[1:]]
-        return [s.message(self.vocabulary.hash)
-                for s in stale_stages(self.vocabulary, recorded_hashes(self.workspace))]
+            return first + [HOW_TO_GET_ONE[0].upper() + HOW_TO_GET_ONE[1:]]
+        return first + [s.message(self.vocabulary.hash)
+                        for s in stale_stages(self.vocabulary, recorded_hashes(self.workspace))]
 
     @property
     def lexicon(self):

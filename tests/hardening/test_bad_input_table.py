@@ -6,7 +6,7 @@ import re
 
 from tests.hardening.conftest import TABLE, render_table
 
-OUTCOME = re.compile(r"^(exit \d|that line: |refused: )")
+OUTCOME = re.compile(r"^(exit \d|that line: |refused: |opened with a warning, )")
 
 
 def table_rows() -> list[list[str]]:

@@ -87,3 +87,49 @@ def test_a_build_that_raises_while_writing_leaves_the_marker_and_a_finished_one_
         build.build_index(indexed, FakeClip(), FakeText(), rebuild=True)
     with pytest.raises(InterruptedBuildError, match="workbench index"):
         check_build_finished(indexed)
+
+
+# Build with fakes past the row writes and BM25, planning an ANN index for every vector column (exact_limit 2),
+# and SIGKILL the process inside the first vector index's build.
+KILLED_WHILE_INDEXING = """
+import os, signal, sys
+sys.path.insert(0, {repo!r})
+from engine.index import build
+from engine.workspace import Workspace
+from tests.fakes import FakeClip, FakeText
+
+def killed_in_the_index_build(table, column, plan):
+    os.kill(os.getpid(), signal.SIGKILL)
+build.apply_plan = killed_in_the_index_build
+from pathlib import Path
+build.build_index(Workspace(Path({root!r})), FakeClip(), FakeText(), rebuild=True, exact_limit=2)
+"""
+
+
+def test_a_build_killed_while_building_vector_indexes_still_opens_and_searches_exactly(indexed, bad_input):
+    from engine.index.build import build_index
+    from engine.index.build_marker import marker_path
+    from engine.index.columns import IMAGE_VEC
+    from engine.pipeline.config import load_config
+    from engine.pipeline.context import SearchContext
+    from engine.pipeline.search import search
+    from engine.records import Query
+
+    before = search(SearchContext.open(indexed, FakeClip(), FakeText()), Query(text="red dress"),
+                    load_config("baseline"), k=4)
+    script = KILLED_WHILE_INDEXING.format(repo=str(REPO), root=str(indexed.root))
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert marker_path(indexed).exists()
+    context = SearchContext.open(indexed, FakeClip(), FakeText())  # opens: the rows and BM25 are whole
+    assert context.searcher(IMAGE_VEC).plan.kind == "exact"  # the ANN plan was never recorded: searched exactly
+    after = search(context, Query(text="red dress"), load_config("baseline"), k=4)
+    assert [(r.item_id, r.score) for r in after.results] == [(r.item_id, r.score) for r in before.results]
+    warning = context.vocabulary_warnings()[0]
+    assert "stopped while building the vector indexes" in warning and f"workbench index --home {indexed.root}" in warning
+    build_index(indexed, FakeClip(), FakeText())  # finishing the indexes clears the warning
+    assert not marker_path(indexed).exists()
+    assert SearchContext.open(indexed, FakeClip(), FakeText()).build_warning is None
+    bad_input("search (opening the index)", "an index whose `workbench index` was killed (kill -9) while building "
+              "the vector indexes", "opened with a warning, searched exactly: "
+              + re.sub(r" \(started [^)]*\)", "", warning.replace(str(indexed.root), "WS")))
