@@ -211,8 +211,9 @@ def ann_recall(context, recorded: list[tuple[str, np.ndarray]], k: int = 10, *, 
     """Recall@k of the indexed columns' ANN answers against LanceDB's exact search (bypass_vector_index).
 
     originals=True counts a replica's copies as their original item: the replica holds n / 3,000 copies of each
-    item whose vectors differ by noise of 0.02 / sqrt(dim) a dimension, so the exact top 10 is often ten copies of
-    one or two items in an order the noise decides; this says whether the ANN answer found those items."""
+    item whose vectors differ, at the default --replica-noise, by 0.02 / sqrt(dim) a dimension, so the exact top
+    10 is often ten copies of one or two items in an order the noise decides; this says whether the ANN answer
+    found those items."""
     per_column: dict[str, list[float]] = {}
     for column, query in recorded:
         ann = {h.item_id for h in context.searcher(column).search(query, k)}
@@ -240,7 +241,7 @@ def record_ann_queries(context, limit: int) -> list[tuple[str, np.ndarray]]:
     return recorded
 
 
-def replicate_workspace(source_home: Path, out_home: Path, n_items: int, seed: int = 0) -> Path:
+def replicate_workspace(source_home: Path, out_home: Path, n_items: int, seed: int = 0, noise: float = NOISE) -> Path:
     """A workspace of n_items rows: the source's rows, then copies with new ids and noisy vectors (the learned
     column too); FTS indexed, each vector column indexed as `workbench index` would plan it for n_items rows
     (IVF_HNSW_SQ above engine.index.vector_index.EXACT_LIMIT), the vocabulary and trained models copied."""
@@ -274,7 +275,7 @@ def replicate_workspace(source_home: Path, out_home: Path, n_items: int, seed: i
             columns = {name: part.column(name) for name in part.column_names}
             columns["item_id"] = pa.array([f"{i}-x{copy:02d}" for i in part.column("item_id").to_pylist()])
             for name in vectors:
-                columns[name] = _noisy(part.column(name), schema.field(name).type, rng)
+                columns[name] = _noisy(part.column(name), schema.field(name).type, rng, noise)
             part = pa.table([columns[n] for n in schema.names], schema=schema)
         if table is None:
             table = db.create_table(ITEMS_TABLE, data=part, schema=schema)
@@ -337,7 +338,7 @@ def copy_trained_models(source_home: Path, out_home: Path) -> list[str]:
     return copied
 
 
-def _noisy(column, type_, rng: np.random.Generator):
+def _noisy(column, type_, rng: np.random.Generator, noise: float = NOISE):
     """Vectors plus Gaussian noise, re-normalised; null rows stay null."""
     import pyarrow as pa
 
@@ -347,7 +348,7 @@ def _noisy(column, type_, rng: np.random.Generator):
     values = np.zeros((len(flat), dim), np.float32)
     if valid.any():
         values[valid] = np.stack(flat.filter(pa.array(valid)).to_numpy(zero_copy_only=False))
-    values += rng.standard_normal(values.shape).astype(np.float32) * (NOISE / math.sqrt(dim))
+    values += rng.standard_normal(values.shape).astype(np.float32) * (noise / math.sqrt(dim))
     values /= np.maximum(np.linalg.norm(values, axis=1, keepdims=True), 1e-12)
     return pa.FixedSizeListArray.from_arrays(pa.array(values.ravel(), type_.value_type), dim,
                                              mask=pa.array(~valid))
@@ -364,6 +365,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--items", type=int, default=None, help="replicate --home to this many rows first")
     parser.add_argument("--out-home", default="/tmp/ws100k", help="where --items builds its workspace")
+    parser.add_argument("--replica-noise", type=float, default=NOISE,
+                        help="the length of the noise added to each copy's vectors before re-normalising (default "
+                             f"{NOISE}: near-exact copies of the sample's items; 0.5 spreads them like distinct items)")
     parser.add_argument("--profile", action="store_true", help="cProfile each stage of the timed pass; print the top")
     parser.add_argument("--recall-queries", type=int, default=50,
                         help="ANN query vectors per indexed column checked against exact search (Recall@10)")
@@ -385,7 +389,7 @@ def main(argv=None) -> int:
             out = Path(args.out_home)
             if not (out / "lancedb").is_dir():
                 t = time.perf_counter()
-                replicate_workspace(home, out, args.items, seed=args.seed)
+                replicate_workspace(home, out, args.items, seed=args.seed, noise=args.replica_noise)
                 print(f"built {out} with {args.items:,} rows in {time.perf_counter() - t:.0f} s", file=sys.stderr)
             copy_trained_models(home, out)
             home = out
