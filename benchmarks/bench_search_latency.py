@@ -23,6 +23,7 @@ the run are printed as measured / aim, from the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -113,40 +114,71 @@ def time_config(context, config, queries, k: int, seed: int, matrices: dict[str,
     return out
 
 
-def compare_torch_threads(context, configs, queries, k: int, settings: list[int]) -> list[str]:
-    """Every query under every torch thread setting of a search, the settings' order alternating query by query,
-    so that the machine's load falls on each alike; a markdown table of total ms per config and setting."""
-    import torch
-
-    import engine.pipeline.torch_threads as torch_threads
+def compare_interleaved(context, configs, queries, k: int, settings: dict[str, object]) -> list[str]:
+    """Every query under every setting (name -> a context manager factory that applies it), the settings' order
+    alternating query by query so that the machine's load falls on each alike; a markdown table of total ms per
+    config and setting."""
     from engine.pipeline.search import search
 
     for q in queries:  # warm-up pass
         for config in configs:
             search(context, q.query, config, k=k)
-    times = {(c.name, s): [] for c in configs for s in settings}
-    try:
-        for i, q in enumerate(queries):
-            for setting in (settings if i % 2 == 0 else settings[::-1]):
-                torch_threads.SEARCH_TORCH_THREADS = setting
+    names = list(settings)
+    times = {(c.name, s): [] for c in configs for s in names}
+    for i, q in enumerate(queries):
+        for name in (names if i % 2 == 0 else names[::-1]):
+            with settings[name]():
                 for config in configs:
                     for key in FRESH_QUERY_CACHES:
                         context.cache.pop(key, None)
-                    times[(config.name, setting)].append(search(context, q.query, config, k=k).timings_ms["total"])
-    finally:
-        torch_threads.SEARCH_TORCH_THREADS = int(os.environ.get("WORKBENCH_SEARCH_TORCH_THREADS", "1"))
-    out = [f"{len(queries)} queries, each under every setting in turn (0: torch's own count, "
-           f"{torch.get_num_threads()} here)",
-           "| config | " + " | ".join(f"torch threads {s}: p50 / p95 ms" for s in settings) + " |",
-           "|---|" + "---:|" * len(settings)]
+                    times[(config.name, name)].append(search(context, q.query, config, k=k).timings_ms["total"])
+    out = [f"{len(queries)} queries, each under every setting in turn",
+           "| config | " + " | ".join(f"{s}: p50 / p95 ms" for s in names) + " |", "|---|" + "---:|" * len(names)]
     for config in configs:
         out.append(f"| {config.name} | " + " | ".join("{:.1f} / {:.1f}".format(*percentiles(times[(config.name, s)]))
-                                                   for s in settings) + " |")
-    names = [c.name for c in configs]
-    if FULL in names and BASELINE in names:
+                                                   for s in names) + " |")
+    if {FULL, BASELINE} <= {c.name for c in configs}:
         out.append("full p50 / baseline p50: " + ", ".join(
-            f"{np.median(times[(FULL, s)]) / np.median(times[(BASELINE, s)]):.2f}x with {s}" for s in settings))
+            f"{np.median(times[(FULL, s)]) / np.median(times[(BASELINE, s)]):.2f}x with {s}" for s in names))
     return out
+
+
+def torch_thread_settings(counts: list[int]) -> dict[str, object]:
+    """`--torch-threads`: a search's torch thread count (engine/pipeline/torch_threads.py; 0: torch's own)."""
+    import torch
+
+    import engine.pipeline.torch_threads as torch_threads
+
+    def setting(count: int):
+        @contextlib.contextmanager
+        def applied():
+            before = torch_threads.SEARCH_TORCH_THREADS
+            torch_threads.SEARCH_TORCH_THREADS = count
+            try:
+                yield
+            finally:
+                torch_threads.SEARCH_TORCH_THREADS = before
+        return applied
+
+    return {f"torch threads {c}" + (f" (torch's own, {torch.get_num_threads()})" if c == 0 else ""): setting(c)
+            for c in counts}
+
+
+def one_pass_settings() -> dict[str, object]:
+    """`--one-pass`: the calls on one exact column scored in one pass (VectorSearcher.search_many, the default),
+    or one search per call, as before it."""
+    from engine.index.vectors import VectorSearcher
+
+    @contextlib.contextmanager
+    def one_by_one():
+        fused = VectorSearcher.search_many
+        VectorSearcher.search_many = lambda self, queries, k: [self.search(q, k) for q in queries]
+        try:
+            yield
+        finally:
+            VectorSearcher.search_many = fused
+
+    return {"one pass": contextlib.nullcontext, "one search per call": one_by_one}
 
 
 class StageProfiler:
@@ -374,6 +406,9 @@ def main(argv=None) -> int:
     parser.add_argument("--torch-threads", default=None, metavar="A,B",
                         help="instead of the stage table: each query under each of these search torch thread "
                              "counts in turn (engine/pipeline/torch_threads.py; 0 = torch's own setting), p50/p95")
+    parser.add_argument("--one-pass", action="store_true",
+                        help="instead of the stage table: each query with the calls on one exact vector column "
+                             "scored in one pass and with one search per call, in turn, p50/p95")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
@@ -405,9 +440,10 @@ def main(argv=None) -> int:
     reader_for(context).read_items(list(context.items))  # as if a tagger column held every item's attributes
     print(f"read the attributes of {len(context.items):,} items in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
-    if args.torch_threads:
-        settings = [int(v) for v in args.torch_threads.split(",")]
-        for line in compare_torch_threads(context, configs, queries, args.k, settings):
+    if args.torch_threads or args.one_pass:
+        settings = (one_pass_settings() if args.one_pass
+                    else torch_thread_settings([int(v) for v in args.torch_threads.split(",")]))
+        for line in compare_interleaved(context, configs, queries, args.k, settings):
             print(line)
         return 0
     matrices = floor_matrices(context)

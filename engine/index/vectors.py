@@ -17,7 +17,8 @@ from engine.index.vector_index import VectorIndexPlan, ann_query, top_k_dot, top
 
 SCAN_ABOVE = 5_000  # ids asked of an indexed column at once: above this one scan of the column beats `IN (...)`
 # rows of the exact matrix scored per block by search_many: 1,024 x 256 float32 is 1 MB, which stays in cache while
-# every query of the block is scored (measured: four queries over 100,000 x 256 in 20 ms against 153 ms one by one)
+# every query of the block is scored (`bench_search_latency.py --items 100000 --one-pass`: full p50 329 against 381 ms
+# under load, level on a quiet machine)
 BLOCK_ROWS = 1_024
 
 

@@ -4,9 +4,9 @@ A search's model calls are small: a query text of a few tokens through each text
 image tower, MLPs over a few hundred candidates. Split over two OpenMP threads, each call waits at OpenMP's
 barriers for a second thread, and the search already runs the two text towers on two Python threads
 (engine/pipeline/parallel.py), so two towers x two OpenMP threads oversubscribe two cores. Measured on this
-project's 2-core machine (docs/benchmarks.md, "Search latency"): one short text through MiniLM took 15 ms with
-one thread and 12 ms with two on an idle machine, but 12-30 ms against 190-250 ms with other work running; a
-whole `full` query, the two settings interleaved under load, 345 against 989 ms p50.
+project's 2-core machine (`benchmarks/bench_search_latency.py --torch-threads 1,0`, docs/benchmarks.md), a
+whole `full` query, the two settings interleaved under load, took 211 against 1,030 ms p50; on a quiet machine 127
+against 144 ms.
 
 Every model call of a search runs inside `search_threads()`, so a query's vectors never depend on how many
 searches overlap: a vector made with one thread differs from one made with two in its last float bits (about
